@@ -1,0 +1,110 @@
+"""The procedure catalog (danh mục thủ tục hành chính) and who may decide what (thẩm quyền)."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Level(models.TextChoices):
+    PROVINCE = "province", _("Cấp tỉnh")
+    COMMUNE = "commune", _("Cấp xã")
+
+
+class TimeUnit(models.TextChoices):
+    WORKING_DAYS = "working_days", _("ngày làm việc")
+    WORKING_HOURS = "working_hours", _("giờ làm việc")
+    CALENDAR_DAYS = "calendar_days", _("ngày")
+
+
+class OnlineLevel(models.TextChoices):
+    NONE = "none", _("Chưa cung cấp DVCTT")
+    PARTIAL = "partial", _("DVCTT một phần")
+    FULL = "full", _("DVCTT toàn trình")
+
+
+class Procedure(models.Model):
+    """An administrative procedure (thủ tục hành chính) as published on the national TTHC database."""
+
+    code = models.CharField(_("mã thủ tục"), max_length=40, unique=True)
+    name = models.TextField(_("tên thủ tục"))
+    field = models.CharField(_("lĩnh vực"), max_length=200)
+    level = models.CharField(_("cấp thực hiện"), max_length=10, choices=Level.choices)
+    time_limit = models.DecimalField(_("thời hạn giải quyết"), max_digits=8, decimal_places=2)
+    time_unit = models.CharField(_("đơn vị thời hạn"), max_length=16, choices=TimeUnit.choices)
+    fee_vnd = models.BigIntegerField(_("phí, lệ phí (đồng)"), default=0)
+    written_result = models.BooleanField(_("kết quả bằng văn bản"), default=True)
+    online_level = models.CharField(_("mức độ DVCTT"), max_length=8, choices=OnlineLevel.choices)
+    full_online_eligible = models.BooleanField(_("đủ điều kiện toàn trình"), default=False)
+    for_citizens = models.BooleanField(_("đối tượng công dân"), default=True)
+    decision_date = models.DateField(_("ngày quyết định công bố"))
+    legal_effective_date = models.DateField(_("ngày hiệu lực của văn bản quy định"))
+    published_at = models.DateField(_("ngày công khai trên CSDL quốc gia"), null=True, blank=True)
+    parts_complete = models.BooleanField(_("công khai đủ 7 bộ phận"), default=True)
+    fee_integrated = models.BooleanField(_("tích hợp thanh toán trực tuyến"), default=False)
+    # Not part of the exchange format (rules.md): same-day services may stop counting a day at a cut-off.
+    same_day_cutoff = models.TimeField(_("giờ chốt trong ngày"), null=True, blank=True)
+    # Per-procedure override of the yearly online-reduction policy, in percent.
+    online_reduction_percent = models.PositiveSmallIntegerField(
+        _("rút ngắn thời hạn khi nộp trực tuyến (%)"), null=True, blank=True)
+    position = models.PositiveIntegerField(default=0, db_index=True)
+
+    class Meta:
+        verbose_name = _("thủ tục hành chính")
+        verbose_name_plural = _("thủ tục hành chính")
+        ordering = ["position", "id"]
+
+    def __str__(self):
+        return f"{self.code} {self.name}"
+
+
+class ProcedureComponent(models.Model):
+    """A dossier component (thành phần hồ sơ) that the procedure asks for."""
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="components")
+    name = models.CharField(_("tên giấy tờ"), max_length=500)
+    required = models.BooleanField(_("bắt buộc"), default=True)
+    position = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("thành phần hồ sơ")
+        verbose_name_plural = _("thành phần hồ sơ")
+        ordering = ["procedure", "position"]
+
+    def __str__(self):
+        return self.name
+
+
+class Authority(models.Model):
+    """Which unit may decide which procedure (authority.csv)."""
+
+    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="authorities")
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="authorities")
+    position = models.PositiveIntegerField(default=0, db_index=True)
+
+    class Meta:
+        verbose_name = _("thẩm quyền giải quyết")
+        verbose_name_plural = _("thẩm quyền giải quyết")
+        ordering = ["position", "id"]
+        constraints = [models.UniqueConstraint(fields=["unit", "procedure"], name="authority_once")]
+
+    def __str__(self):
+        return f"{self.unit.code} → {self.procedure.code}"
+
+
+class OnlineReductionPolicy(models.Model):
+    """How much shorter the time limit of an online dossier is, per year (chính sách rút ngắn thời gian).
+
+    The provincial plan implementing Decision 1565 (seed 003) sets at least 20% in 2025 and 30% in 2026;
+    a commune proposed 10% / 20% (seed 000). The percentages are data so that the negotiated value can be set.
+    """
+
+    year = models.PositiveSmallIntegerField(_("năm"), unique=True)
+    percent = models.PositiveSmallIntegerField(_("tỷ lệ rút ngắn (%)"))
+    note = models.CharField(_("căn cứ"), max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = _("chính sách rút ngắn thời hạn trực tuyến")
+        verbose_name_plural = _("chính sách rút ngắn thời hạn trực tuyến")
+        ordering = ["year"]
+
+    def __str__(self):
+        return f"{self.year}: {self.percent}%"

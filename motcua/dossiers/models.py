@@ -1,0 +1,171 @@
+"""Dossiers (hồ sơ), their pauses, components, hand-overs and the append-only event record."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from motcua.dossiers.constants import Channel, Ending, PauseKind, Rating, Status
+
+
+class DossierQuerySet(models.QuerySet):
+    def in_units(self, unit_ids):
+        return self.filter(unit_id__in=unit_ids)
+
+
+class Dossier(models.Model):
+    """A dossier filed for one procedure, with every fact the exchange format and the index need.
+
+    Only `motcua.dossiers.lifecycle.transition` changes `status`; `version` makes every change a
+    compare-and-update so that two officers can never both move the same dossier.
+    """
+
+    code = models.CharField(_("mã hồ sơ"), max_length=64, unique=True)
+    procedure = models.ForeignKey("catalog.Procedure", on_delete=models.PROTECT, related_name="dossiers")
+    unit = models.ForeignKey("units.Unit", verbose_name=_("đơn vị giải quyết"), on_delete=models.PROTECT,
+                             related_name="dossiers")
+    received_by = models.ForeignKey("units.Unit", verbose_name=_("đơn vị tiếp nhận"), on_delete=models.PROTECT,
+                                    related_name="received_dossiers")
+    channel = models.PositiveSmallIntegerField(_("kênh nộp"), choices=Channel.choices)
+    full_online = models.BooleanField(_("toàn trình"), default=False)
+    status = models.PositiveSmallIntegerField(_("trạng thái"), choices=Status.choices, db_index=True)
+    version = models.PositiveIntegerField(default=0)
+
+    received_at = models.DateTimeField(_("thời điểm tiếp nhận"), db_index=True)
+    due_at = models.DateTimeField(_("ngày hẹn trả"), db_index=True)
+    # False when the import computed due_at; the export then writes null again so a round trip is exact.
+    due_given = models.BooleanField(default=True)
+    resolved_at = models.DateTimeField(_("ngày xử lý xong"), null=True, blank=True)
+    returned_at = models.DateTimeField(_("ngày trả kết quả"), null=True, blank=True)
+    ended = models.CharField(_("kết thúc khác"), max_length=10, choices=Ending.choices, blank=True, default="")
+    ended_at = models.DateTimeField(_("thời điểm kết thúc"), null=True, blank=True)
+    synced_at = models.DateTimeField(_("đồng bộ lên Cổng DVCQG"), null=True, blank=True)
+
+    fee_vnd = models.BigIntegerField(_("phí, lệ phí (đồng)"), default=0)
+    paid_online_at = models.DateTimeField(_("thanh toán trực tuyến lúc"), null=True, blank=True)
+
+    digitized = models.BooleanField(_("đã số hóa"), default=False)
+    e_result_code = models.CharField(_("mã kết quả điện tử"), max_length=64, blank=True, default="")
+    e_result_issued_at = models.DateTimeField(_("ngày cấp kết quả điện tử"), null=True, blank=True)
+    reused_data = models.BooleanField(_("tái sử dụng dữ liệu số hóa"), default=False)
+    from_data_store = models.BooleanField(_("lấy từ kho dữ liệu cá nhân"), default=False)
+    result_to_data_store = models.BooleanField(_("đẩy kết quả vào kho dữ liệu cá nhân"), default=False)
+    citizen_data = models.BooleanField(_("sử dụng dữ liệu dân cư / VNeID"), default=False)
+    rating = models.CharField(_("đánh giá"), max_length=12, choices=Rating.choices, blank=True, default="")
+    complaint = models.BooleanField(_("có phản ánh"), default=False)
+
+    applicant_name = models.CharField(_("người nộp"), max_length=255, blank=True, default="")
+    applicant_id_number = models.CharField(_("số định danh"), max_length=20, blank=True, default="")
+    applicant_phone = models.CharField(_("điện thoại"), max_length=20, blank=True, default="")
+    applicant_address = models.CharField(_("địa chỉ"), max_length=500, blank=True, default="")
+    holder = models.ForeignKey("units.Unit", verbose_name=_("đơn vị đang giữ"), null=True, blank=True,
+                               on_delete=models.PROTECT, related_name="held_dossiers")
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("cán bộ xử lý"), null=True, blank=True,
+                                 on_delete=models.SET_NULL, related_name="assigned_dossiers")
+    import_batch = models.ForeignKey("interchange.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL,
+                                     related_name="dossiers")
+    # Order of dossiers.jsonl, kept so that an export writes the lines back in the order they came.
+    position = models.BigIntegerField(default=0, db_index=True)
+
+    objects = DossierQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("hồ sơ")
+        verbose_name_plural = _("hồ sơ")
+        ordering = ["position", "id"]
+        indexes = [
+            models.Index(fields=["unit", "received_at"], name="dossier_unit_received"),
+            models.Index(fields=["status", "due_at"], name="dossier_open_due"),
+        ]
+
+    def __str__(self):
+        return self.code
+
+    @property
+    def end_at(self):
+        """The end of processing: the earliest of resolved, returned and ended (interchange.md)."""
+        moments = [m for m in (self.resolved_at, self.returned_at, self.ended_at) if m is not None]
+        return min(moments) if moments else None
+
+
+class DossierPause(models.Model):
+    """A supplement request (yêu cầu bổ sung) or a fee wait (chờ nghĩa vụ tài chính): stops the clock once completed."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="pauses")
+    kind = models.CharField(max_length=10, choices=PauseKind.choices)
+    requested_at = models.DateTimeField(_("thời điểm yêu cầu"))
+    completed_at = models.DateTimeField(_("thời điểm hoàn thành"), null=True, blank=True)
+    reason = models.TextField(_("nội dung yêu cầu"), blank=True, default="")
+
+    class Meta:
+        verbose_name = _("tạm dừng")
+        verbose_name_plural = _("tạm dừng")
+        ordering = ["dossier", "requested_at", "id"]
+
+
+class DossierEvent(models.Model):
+    """The append-only history of a dossier: who did what, from which status to which, when."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="events")
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    actor_label = models.CharField(max_length=255, blank=True, default="")
+    action = models.CharField(_("thao tác"), max_length=40)
+    old_status = models.PositiveSmallIntegerField(choices=Status.choices, null=True)
+    new_status = models.PositiveSmallIntegerField(choices=Status.choices)
+    at = models.DateTimeField(_("thời điểm"))
+    note = models.TextField(_("ghi chú"), blank=True, default="")
+    data = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("nhật ký hồ sơ")
+        verbose_name_plural = _("nhật ký hồ sơ")
+        ordering = ["dossier", "at", "id"]
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise ValueError("Dossier events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise ValueError("Dossier events are append-only.")
+
+
+class DossierComponent(models.Model):
+    """One component (thành phần hồ sơ) of a dossier, digitised or not."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="components")
+    name = models.CharField(_("tên giấy tờ"), max_length=500)
+    digitized = models.BooleanField(_("đã số hóa"), default=False)
+    file = models.FileField(_("tệp"), upload_to="components/%Y/%m/", null=True, blank=True)
+    content_type = models.CharField(max_length=100, blank=True, default="")
+    from_data_store = models.BooleanField(_("lấy từ kho dữ liệu"), default=False)
+
+    class Meta:
+        verbose_name = _("thành phần hồ sơ")
+        verbose_name_plural = _("thành phần hồ sơ")
+
+
+class Handover(models.Model):
+    """One line of the processing control sheet (phiếu kiểm soát quá trình giải quyết): who held it, when."""
+
+    dossier = models.ForeignKey(Dossier, on_delete=models.CASCADE, related_name="handovers")
+    unit = models.ForeignKey("units.Unit", on_delete=models.PROTECT)
+    received_at = models.DateTimeField(_("nhận lúc"))
+    due_at = models.DateTimeField(_("hạn xử lý của bước"), null=True, blank=True)
+    released_at = models.DateTimeField(_("chuyển lúc"), null=True, blank=True)
+    note = models.TextField(blank=True, default="")
+
+    class Meta:
+        verbose_name = _("bước luân chuyển")
+        verbose_name_plural = _("phiếu kiểm soát quá trình")
+        ordering = ["dossier", "received_at", "id"]
+
+
+class DossierCodeSequence(models.Model):
+    """The last sequence number a unit issued on a day; its unique key makes dossier codes unique."""
+
+    unit_code = models.CharField(max_length=40)
+    day = models.DateField()
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["unit_code", "day"], name="dossier_code_sequence_once")]

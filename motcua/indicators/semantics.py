@@ -1,0 +1,234 @@
+"""The meaning of a dossier or a feedback item at an evaluation moment (interchange.md, "Semantics").
+
+Pure functions over `records` dataclasses and a working calendar. Every function takes the evaluation
+moment `t` explicitly and applies the as-of-t convention: an end, a supplement request or completion, a
+fee-wait completion, a sync, a payment, an e-result, a feedback answer or refusal after `t` has not
+happened yet. Flags without a time (`digitized`, `rating`, `complaint`, ...) are taken as they are.
+
+Period membership uses local dates (Asia/Ho_Chi_Minh). Because the offset is fixed, "the local date of a
+timestamp is in [from, to]" is the same as "start <= timestamp < end" with `start` = `from` 00:00 local
+and `end` = the day after `to` 00:00 local; comparing aware instants avoids a time-zone conversion per
+dossier and is exact whatever offset a timestamp was written with.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+
+# Feedback deadlines of rules.md ("Feedback and complaints"), in working days from receipt.
+FEEDBACK_REFUSE_DAYS = 2
+FEEDBACK_ANSWER_DAYS = 15
+
+
+def local_date(at: datetime) -> date:
+    """The date of `at` in Asia/Ho_Chi_Minh, whatever offset it is written with."""
+    _require_aware(at)
+    return at.astimezone(LOCAL_TZ).date()
+
+
+def _require_aware(at: datetime) -> None:
+    if at.tzinfo is None or at.utcoffset() is None:
+        # A naive timestamp has no instant: guessing local time would move it across a period boundary.
+        raise ValueError(f"naive datetime {at.isoformat()} has no time zone")
+
+
+def evaluation_moment(date_to: date, now: datetime | None = None) -> datetime:
+    """t = the earlier of now and `date_to` 23:59:59.999999 local, in local time."""
+    end_of_to = datetime.combine(date_to, time(23, 59, 59, 999999), LOCAL_TZ)
+    if now is None:
+        now = datetime.now(LOCAL_TZ)
+    _require_aware(now)
+    return min(now, end_of_to).astimezone(LOCAL_TZ)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A period [date_from, date_to] of local dates and its evaluation moment `t`."""
+
+    date_from: date
+    date_to: date
+    t: datetime
+    start: datetime  # date_from 00:00 local
+    end: datetime  # the day after date_to, 00:00 local (exclusive)
+
+    @classmethod
+    def of(cls, date_from: date, date_to: date, now: datetime | None = None) -> Period:
+        if date_from > date_to:
+            raise ValueError(f"period starts {date_from} after it ends {date_to}")
+        return cls(
+            date_from=date_from,
+            date_to=date_to,
+            t=evaluation_moment(date_to, now),
+            start=datetime.combine(date_from, time(0), LOCAL_TZ),
+            end=datetime.combine(date_to + timedelta(days=1), time(0), LOCAL_TZ),
+        )
+
+    @property
+    def t_date(self) -> date:
+        """The local date of t: a catalog date after it has not happened yet."""
+        return self.t.date()
+
+    def contains(self, at: datetime) -> bool:
+        """Is the local date of `at` in the period? (Not bounded by t: see `happened_in`.)"""
+        return self.start <= at < self.end
+
+    def happened_in(self, at: datetime | None) -> bool:
+        """`at` is set, its local date is in the period, and it is at or before t."""
+        return at is not None and self.start <= at <= self.t and at < self.end
+
+    def contains_date(self, day: date | None) -> bool:
+        """A catalog date in the period and not after t's local date."""
+        return day is not None and self.date_from <= day <= self.date_to and day <= self.t_date
+
+
+def by(at: datetime | None, t: datetime) -> bool:
+    """Did the event at `at` happen by t?"""
+    return at is not None and at <= t
+
+
+# -- dossiers ---------------------------------------------------------------------------------------
+
+
+def is_refused(dossier) -> bool:
+    """Refused at receipt: outside every dossier population except 1.4, whatever `ended_at` says."""
+    return dossier.ended == "refused"
+
+
+def end(dossier) -> datetime | None:
+    """The earliest of resolved_at, returned_at and ended_at; None when none is set."""
+    times = [at for at in (dossier.resolved_at, dossier.returned_at, dossier.ended_at) if at is not None]
+    return min(times) if times else None
+
+
+def end_by(dossier, t: datetime) -> datetime | None:
+    """The end if it happened by t, else None (an end after t has not happened yet)."""
+    at = end(dossier)
+    return at if at is not None and at <= t else None
+
+
+def received_in(dossier, period: Period) -> bool:
+    """Received in the period: the local date of `received_at` is in it and `received_at` <= t."""
+    return period.happened_in(dossier.received_at)
+
+
+def under_processing_in(dossier, period: Period) -> bool:
+    """Received by t and before the period's end, and not ended (by t) before the period's start.
+
+    Carried-over dossiers (received before the period, still open at its start) and newly received ones.
+    An open supplement does not end a dossier here: interchange.md defines the end only by the three
+    timestamps, and uses the request time only to judge lateness.
+    """
+    if not (dossier.received_at <= period.t and dossier.received_at < period.end):
+        return False
+    ended = end_by(dossier, period.t)
+    return ended is None or ended >= period.start
+
+
+def supplements_requested_by(dossier, t: datetime) -> int:
+    return sum(1 for requested, _ in dossier.supplements if requested <= t)
+
+
+def open_supplement_at(dossier, t: datetime) -> datetime | None:
+    """The request time of the earliest supplement requested by t and not completed by t, if any."""
+    open_requests = [requested for requested, completed in dossier.supplements
+                     if requested <= t and not by(completed, t)]
+    return min(open_requests) if open_requests else None
+
+
+def pause_intervals(dossier, t: datetime) -> list[tuple[datetime, datetime]]:
+    """Supplements and fee waits completed by t, merged where they overlap (time never counts twice)."""
+    intervals = sorted((requested, completed)
+                       for requested, completed in (*dossier.supplements, *dossier.fee_waits)
+                       if requested <= t and by(completed, t) and completed > requested)
+    merged: list[tuple[datetime, datetime]] = []
+    for start, stop in intervals:
+        if merged and start <= merged[-1][1]:
+            if stop > merged[-1][1]:
+                merged[-1] = (merged[-1][0], stop)
+        else:
+            merged.append((start, stop))
+    return merged
+
+
+def pause(dossier, t: datetime, calendar) -> timedelta:
+    """Working time inside every supplement and fee wait completed by t (the competent unit's calendar)."""
+    return sum((calendar.working_time_between(start, stop) for start, stop in pause_intervals(dossier, t)),
+               timedelta(0))
+
+
+def effective_due(dossier, t: datetime, calendar) -> datetime:
+    """`due_at` moved later by the pause, as the earliest instant with that much more working time."""
+    paused = pause(dossier, t, calendar)
+    if not paused:
+        return dossier.due_at  # a given due_at is always used as it is
+    return calendar.add_working_time(dossier.due_at, paused)
+
+
+def is_late(dossier, t: datetime, calendar) -> bool:
+    """Late (or overdue) at t, by the four rules of interchange.md in their order.
+
+    1. two or more supplement requests made by t: late;
+    2. an open supplement at t: judged at the request time (even if the dossier has ended since);
+    3. ended by t: late when the end is after the effective due (ending exactly at it is on time);
+    4. not ended by t: overdue when t is after the effective due.
+    """
+    if supplements_requested_by(dossier, t) >= 2:
+        return True
+    requested = open_supplement_at(dossier, t)
+    if requested is not None:
+        return requested > effective_due(dossier, t, calendar)
+    ended = end_by(dossier, t)
+    moment = ended if ended is not None else t
+    return moment > effective_due(dossier, t, calendar)
+
+
+def processing_time(dossier, t: datetime, calendar) -> timedelta | None:
+    """Working time from receipt to resolution, pauses deducted; None when not resolved by t."""
+    if not by(dossier.resolved_at, t):
+        return None
+    gross = calendar.working_time_between(dossier.received_at, dossier.resolved_at)
+    net = gross - pause(dossier, t, calendar)
+    return max(net, timedelta(0))
+
+
+# -- whole-day rules and feedback -------------------------------------------------------------------
+
+
+def within_working_days(x: datetime | date, y: datetime | date, n: int, calendar) -> bool:
+    """"X <= Y + n working days": X's local date <= the n-th working day after Y's local date.
+
+    Y's own date is never counted; with n < 0 it reads "X <= Y - |n| working days".
+    """
+    x_day = local_date(x) if isinstance(x, datetime) else x
+    y_day = local_date(y) if isinstance(y, datetime) else y
+    return x_day <= calendar.add_working_days(y_day, n)
+
+
+def feedback_in_population(item, period: Period) -> bool:
+    """Received by t and not answered or refused (by t) before the period's start."""
+    if item.received_at > period.t:
+        return False
+    handled = [at for at in (item.answered_at, item.refused_at) if by(at, period.t)]
+    return not handled or min(handled) >= period.start
+
+
+def feedback_on_time(item, t: datetime, calendar) -> bool:
+    """Handled on time or still in time at t (indicator 4.1).
+
+    On time when answered <= received + 15 working days, or refused <= received + 2 working days, or, when
+    neither has happened by t, t is still within 15 working days of receipt. A late refusal is handled
+    (late) and is not rescued by the 15-day window.
+    """
+    answered = item.answered_at if by(item.answered_at, t) else None
+    refused = item.refused_at if by(item.refused_at, t) else None
+    if answered is not None and within_working_days(answered, item.received_at, FEEDBACK_ANSWER_DAYS, calendar):
+        return True
+    if refused is not None and within_working_days(refused, item.received_at, FEEDBACK_REFUSE_DAYS, calendar):
+        return True
+    if answered is None and refused is None:
+        return within_working_days(t, item.received_at, FEEDBACK_ANSWER_DAYS, calendar)
+    return False

@@ -1,0 +1,339 @@
+"""`motcua import DIR`: validate a whole exchange-format folder, then write all of it or nothing.
+
+Pass 1 reads every file and collects every problem (file, line, field) without touching the database.
+Pass 2 runs in one transaction and upserts by code, so importing the same folder again changes nothing
+and never duplicates. Dossier lines are parsed twice rather than held in memory, so a folder of millions
+of dossiers imports in bounded memory.
+"""
+
+import hashlib
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from django.db import transaction
+from django.db.models import Max
+
+from motcua.catalog.deadlines import DeadlinePolicy, ProcedureLimit
+from motcua.catalog.models import Authority, Procedure
+from motcua.dossiers.constants import CHANNEL_BY_NAME, PauseKind
+from motcua.dossiers.lifecycle import status_from_facts
+from motcua.dossiers.models import Dossier, DossierCodeSequence, DossierPause
+from motcua.feedback.models import Feedback
+from motcua.interchange import reading as r
+from motcua.interchange import schema as s
+from motcua.interchange.models import ImportBatch
+from motcua.lib.dossier_codes import parse_dossier_code
+from motcua.units.calendars import CalendarBook
+from motcua.units.models import Unit
+
+CHUNK = 5000
+DOSSIER_UPDATE_FIELDS = [
+    "procedure", "unit", "received_by", "channel", "full_online", "status", "received_at", "due_at",
+    "due_given", "resolved_at", "returned_at", "ended", "ended_at", "synced_at", "fee_vnd", "paid_online_at",
+    "digitized", "e_result_code", "e_result_issued_at", "reused_data", "from_data_store",
+    "result_to_data_store", "citizen_data", "rating", "complaint", "holder", "import_batch", "position",
+]
+
+
+@dataclass
+class ImportResult:
+    batch: ImportBatch | None
+    counts: dict = field(default_factory=dict)
+    already_imported: bool = False
+
+
+def folder_digest(folder: Path) -> str:
+    digest = hashlib.sha256()
+    for name in r.FILES:
+        path = folder / name
+        digest.update(name.encode())
+        if path.exists():
+            with path.open("rb") as handle:
+                for block in iter(lambda: handle.read(1 << 20), b""):
+                    digest.update(block)
+    return digest.hexdigest()
+
+
+class _Validated:
+    """What pass 1 learnt: the catalog rows (small, kept) and the dossier/feedback line counts."""
+
+    def __init__(self):
+        self.units: list[dict] = []
+        self.procedures: list[dict] = []
+        self.authority: list[tuple[str, str]] = []
+        self.dossier_lines = 0
+        self.feedback_lines = 0
+
+
+def validate_folder(folder: Path, progress: Callable | None = None) -> _Validated:
+    """Pass 1: every problem of every file, or the catalog rows to write."""
+    log = r.ProblemLog()
+    folder = Path(folder)
+    if not folder.is_dir():
+        raise r.ImportFailed([r.Problem(str(folder), 0, "(thư mục)", "không tìm thấy thư mục")])
+    for name in r.FILES:
+        if not (folder / name).exists():
+            log.add(name, 0, "(tệp)", "thiếu tệp bắt buộc")
+    log.raise_if_any()
+
+    result = _Validated()
+    unit_codes = set(Unit.objects.values_list("code", flat=True))
+    file_units = {}
+    for line, row in r.read_csv(folder / "units.csv", s.UNITS, log):
+        try:
+            unit = r.parse_unit(row)
+        except s.FieldError as exc:
+            log.add("units.csv", line, exc.field, exc.message)
+            continue
+        if unit["code"] in file_units:
+            log.add("units.csv", line, "code", f"mã đơn vị {unit['code']} bị trùng")
+            continue
+        file_units[unit["code"]] = line
+        result.units.append(unit)
+    unit_codes |= set(file_units)
+    for unit in result.units:
+        if unit["parent_code"] and unit["parent_code"] not in unit_codes:
+            log.add("units.csv", file_units[unit["code"]], "parent_code",
+                    f"không có đơn vị cấp trên mã {unit['parent_code']}")
+
+    procedure_codes = set(Procedure.objects.values_list("code", flat=True))
+    seen = set()
+    for line, row in r.read_csv(folder / "procedures.csv", s.PROCEDURES, log):
+        try:
+            procedure = r.parse_procedure(row)
+        except s.FieldError as exc:
+            log.add("procedures.csv", line, exc.field, exc.message)
+            continue
+        if procedure["code"] in seen:
+            log.add("procedures.csv", line, "code", f"mã thủ tục {procedure['code']} bị trùng")
+            continue
+        seen.add(procedure["code"])
+        result.procedures.append(procedure)
+    procedure_codes |= seen
+
+    pairs = set()
+    for line, row in r.read_csv(folder / "authority.csv", s.AUTHORITY, log):
+        pair = (row["unit_code"], row["procedure_code"])
+        if pair[0] not in unit_codes:
+            log.add("authority.csv", line, "unit_code", f"không có đơn vị mã {pair[0]}")
+        elif pair[1] not in procedure_codes:
+            log.add("authority.csv", line, "procedure_code", f"không có thủ tục mã {pair[1]}")
+        elif pair in pairs:
+            log.add("authority.csv", line, "unit_code", "dòng thẩm quyền bị trùng")
+        else:
+            pairs.add(pair)
+            result.authority.append(pair)
+
+    codes = set()
+    for line, obj in r.read_jsonl(folder / "dossiers.jsonl", s.DOSSIER_KEYS, log):
+        result.dossier_lines += 1
+        if progress:
+            progress(1)
+        try:
+            dossier = r.parse_dossier(obj)
+        except s.FieldError as exc:
+            log.add("dossiers.jsonl", line, exc.field, exc.message)
+            continue
+        for key, known, what in (("procedure", procedure_codes, "thủ tục"), ("unit", unit_codes, "đơn vị"),
+                                 ("received_by", unit_codes, "đơn vị")):
+            if dossier[key] not in known:
+                log.add("dossiers.jsonl", line, key, f"không có {what} mã {dossier[key]}")
+        if dossier["code"] in codes:
+            log.add("dossiers.jsonl", line, "code", f"mã hồ sơ {dossier['code']} bị trùng")
+        codes.add(dossier["code"])
+
+    codes = set()
+    for line, obj in r.read_jsonl(folder / "feedback.jsonl", s.FEEDBACK_KEYS, log):
+        result.feedback_lines += 1
+        try:
+            item = r.parse_feedback(obj)
+        except s.FieldError as exc:
+            log.add("feedback.jsonl", line, exc.field, exc.message)
+            continue
+        if item["unit"] not in unit_codes:
+            log.add("feedback.jsonl", line, "unit", f"không có đơn vị mã {item['unit']}")
+        if item["code"] in codes:
+            log.add("feedback.jsonl", line, "code", f"mã phản ánh {item['code']} bị trùng")
+        codes.add(item["code"])
+    log.raise_if_any()
+    return result
+
+
+def import_folder(folder, progress_factory: Callable | None = None) -> ImportResult:
+    """Import `folder` whole or not at all. `progress_factory(total, desc)` returns a progress callback."""
+    folder = Path(folder)
+    digest = folder_digest(folder) if folder.is_dir() else ""
+    if digest and ImportBatch.objects.filter(digest=digest).exists():
+        return ImportResult(batch=ImportBatch.objects.filter(digest=digest).first(), already_imported=True)
+    validated = validate_folder(folder, progress=_progress(progress_factory, None, "Kiểm tra hồ sơ"))
+    with transaction.atomic():
+        batch = ImportBatch.objects.create(folder=str(folder), digest=digest)
+        units = _write_units(validated.units)
+        procedures = _write_procedures(validated.procedures)
+        _write_authority(validated.authority, units, procedures)
+        dossiers = _write_dossiers(folder, batch, units, procedures,
+                                   _progress(progress_factory, validated.dossier_lines, "Ghi hồ sơ"))
+        feedback = _write_feedback(folder, units)
+        batch.counts = {"units": len(validated.units), "procedures": len(validated.procedures),
+                        "authority": len(validated.authority), "dossiers": dossiers, "feedback": feedback}
+        batch.save(update_fields=["counts"])
+    return ImportResult(batch=batch, counts=batch.counts)
+
+
+def _progress(factory, total, desc):
+    return factory(total, desc) if factory else None
+
+
+def _write_units(rows: list[dict]) -> dict[str, Unit]:
+    existing = {u.code: u for u in Unit.objects.all()}
+    for index, row in enumerate(rows):
+        unit = existing.get(row["code"]) or Unit(code=row["code"])
+        unit.name, unit.kind, unit.e_certified_copy = row["name"], row["kind"], row["e_certified_copy"]
+        unit.position = index
+        unit.parent = None if row["parent_code"] is None else unit.parent
+        unit.save()
+        existing[unit.code] = unit
+    for row in rows:  # parents may come later in the file than their children
+        if row["parent_code"]:
+            unit = existing[row["code"]]
+            unit.parent = existing[row["parent_code"]]
+            unit.save(update_fields=["parent"])
+    return existing
+
+
+def _write_procedures(rows: list[dict]) -> dict[str, Procedure]:
+    existing = {p.code: p for p in Procedure.objects.all()}
+    for index, row in enumerate(rows):
+        procedure = existing.get(row["code"]) or Procedure(code=row["code"])
+        for key, value in row.items():
+            setattr(procedure, key, value)
+        procedure.position = index
+        procedure.save()
+        existing[procedure.code] = procedure
+    return existing
+
+
+def _write_authority(pairs, units, procedures):
+    existing = set(Authority.objects.values_list("unit__code", "procedure__code"))
+    Authority.objects.bulk_create([
+        Authority(unit=units[u], procedure=procedures[p], position=index)
+        for index, (u, p) in enumerate(pairs) if (u, p) not in existing
+    ])
+
+
+def _write_dossiers(folder: Path, batch, units, procedures, progress) -> int:
+    policy = DeadlinePolicy(CalendarBook(units.values()))
+    limits = {code: ProcedureLimit.of(p) for code, p in procedures.items()}
+    existing_codes = set(Dossier.objects.values_list("code", flat=True))
+    base = (Dossier.objects.aggregate(m=Max("position"))["m"] or 0) + 1
+    log = r.ProblemLog()
+    chunk, pauses, count, sequences = [], {}, 0, {}
+    for line, obj in r.read_jsonl(folder / "dossiers.jsonl", s.DOSSIER_KEYS, log):
+        d = r.parse_dossier(obj)  # pass 1 proved every line parses
+        dossier = _dossier_from(d, units, procedures, limits, policy)
+        dossier.import_batch = batch
+        dossier.position = base + line
+        chunk.append(dossier)
+        if d["supplements"] or d["fee_waits"] or dossier.code in existing_codes:
+            pauses[dossier.code] = d
+        _note_sequence(sequences, dossier.code)
+        if len(chunk) >= CHUNK:
+            count += _flush_dossiers(chunk, pauses, existing_codes)
+            if progress:
+                progress(len(chunk))
+            chunk, pauses = [], {}
+    if chunk:
+        count += _flush_dossiers(chunk, pauses, existing_codes)
+        if progress:
+            progress(len(chunk))
+    _bump_sequences(sequences)
+    return count
+
+
+def _dossier_from(d: dict, units, procedures, limits, policy) -> Dossier:
+    procedure = procedures[d["procedure"]]
+    due_at, due_given = d["due_at"], d["due_at"] is not None
+    if due_at is None:
+        due_at = policy.due(limits[d["procedure"]], d["unit"], d["received_at"], d["channel"] == "online")
+    e_code, e_issued = d["e_result"] or ("", None)
+    return Dossier(
+        code=d["code"], procedure=procedure, unit=units[d["unit"]], received_by=units[d["received_by"]],
+        channel=CHANNEL_BY_NAME[d["channel"]], full_online=d["full_online"],
+        status=status_from_facts(resolved_at=d["resolved_at"], returned_at=d["returned_at"], ended=d["ended"],
+                                 supplements=d["supplements"], fee_waits=d["fee_waits"]),
+        received_at=d["received_at"], due_at=due_at, due_given=due_given, resolved_at=d["resolved_at"],
+        returned_at=d["returned_at"], ended=d["ended"] or "", ended_at=d["ended_at"], synced_at=d["synced_at"],
+        fee_vnd=d["fee_vnd"], paid_online_at=d["paid_online_at"], digitized=d["digitized"],
+        e_result_code=e_code, e_result_issued_at=e_issued, reused_data=d["reused_data"],
+        from_data_store=d["from_data_store"], result_to_data_store=d["result_to_data_store"],
+        citizen_data=d["citizen_data"], rating=d["rating"] or "", complaint=d["complaint"],
+        holder=units[d["unit"]],
+    )
+
+
+def _flush_dossiers(chunk: list[Dossier], pauses: dict, existing_codes: set) -> int:
+    if any(d.code in existing_codes for d in chunk):
+        Dossier.objects.bulk_create(chunk, update_conflicts=True, unique_fields=["code"],
+                                    update_fields=DOSSIER_UPDATE_FIELDS)
+    else:
+        Dossier.objects.bulk_create(chunk)
+    if pauses:
+        ids = dict(Dossier.objects.filter(code__in=list(pauses)).values_list("code", "id"))
+        replaced = [ids[c] for c in pauses if c in existing_codes]
+        if replaced:
+            DossierPause.objects.filter(dossier_id__in=replaced).delete()
+        DossierPause.objects.bulk_create([
+            DossierPause(dossier_id=ids[code], kind=kind, requested_at=requested, completed_at=completed)
+            for code, d in pauses.items()
+            for kind, key in ((PauseKind.SUPPLEMENT, "supplements"), (PauseKind.FEE_WAIT, "fee_waits"))
+            for requested, completed in d[key]
+        ])
+    return len(chunk)
+
+
+def _note_sequence(sequences: dict, code: str):
+    try:
+        unit_code, day, number = parse_dossier_code(code)
+    except ValueError:
+        return
+    key = (unit_code, day)
+    if number > sequences.get(key, 0):
+        sequences[key] = number
+
+
+def _bump_sequences(sequences: dict):
+    """Codes issued later must never reuse an imported code's number."""
+    existing = {(q.unit_code, q.day): q for q in DossierCodeSequence.objects.filter(
+        day__in={day for _unit, day in sequences})}
+    new, changed = [], []
+    for (unit_code, day), number in sequences.items():
+        sequence = existing.get((unit_code, day))
+        if sequence is None:
+            new.append(DossierCodeSequence(unit_code=unit_code, day=day, last=number))
+        elif sequence.last < number:
+            sequence.last = number
+            changed.append(sequence)
+    DossierCodeSequence.objects.bulk_create(new, batch_size=2000)
+    DossierCodeSequence.objects.bulk_update(changed, ["last"], batch_size=2000)
+
+
+def _write_feedback(folder: Path, units) -> int:
+    existing = {f.code: f for f in Feedback.objects.all()}
+    log = r.ProblemLog()
+    new, count = [], 0
+    for line, obj in r.read_jsonl(folder / "feedback.jsonl", s.FEEDBACK_KEYS, log):
+        row = r.parse_feedback(obj)
+        item = existing.get(row["code"]) or Feedback(code=row["code"])
+        item.unit = units[row["unit"]]
+        for key in ("received_at", "refused_at", "answered_at", "published_at", "raised_again"):
+            setattr(item, key, row[key])
+        item.rating = row["rating"] or ""
+        item.position = line
+        if item.pk:
+            item.save()
+        else:
+            new.append(item)
+        count += 1
+    Feedback.objects.bulk_create(new, batch_size=2000)
+    return count
