@@ -5,9 +5,9 @@ contract"). It works in three steps, clearly rather than cleverly:
 
 1. one pass over the dossiers and feedback computing each item's facts (`populations.DossierFacts`, ...)
    with the semantics of interchange.md; equal facts are counted together per competent unit;
-2. each indicator's population and counted predicates are evaluated once per distinct facts tuple, and the
-   counts are added to the competent unit and every unit above it (numerators and denominators are sums,
-   so the province is sum over sum: the same as computing it directly over all dossiers);
+2. each indicator's population and counted predicates are evaluated once per distinct facts tuple; the
+   counts of each competent unit are then added to every unit above it (numerators and denominators are
+   sums, so the province is sum over sum: the same as computing it directly over all dossiers);
 3. procedure indicators are evaluated per unit over the procedures under it (a union, not a sum: a
    commune procedure is under every commune and counts once for the province), and 5.7 over the communes
    of its subtree.
@@ -179,7 +179,12 @@ class _DossierProcedureSets:
 
 
 class Tally:
-    """Numerators and denominators per unit and indicator."""
+    """Numerators and denominators per unit and indicator.
+
+    Items are first added to their own unit (`add`); `roll_up` then adds every unit's own counts to each
+    unit above it, which is what makes the province sum over sum. Procedure counts, which are not sums,
+    are added to the unit they were computed for after the roll-up (`add_to_unit`).
+    """
 
     def __init__(self, ruleset: RuleSet, units: Iterable[str]):
         self.ruleset = ruleset
@@ -188,9 +193,10 @@ class Tally:
         for i, rule in enumerate(ruleset.indicators):
             self.by_kind[rule.kind].append(
                 (i, POPULATIONS[rule.population].test, COUNTED[rule.counted].test))
-        size = len(ruleset.indicators)
-        self.numerators = {code: [0] * size for code in units}
-        self.denominators = {code: [0] * size for code in units}
+        self.size = len(ruleset.indicators)
+        self.numerators = {code: [0] * self.size for code in units}
+        self.denominators = {code: [0] * self.size for code in units}
+        self._own: dict[str, tuple[list[int], list[int]]] = {}
         self._memo: dict[tuple, tuple[tuple[int, bool], ...]] = {}
 
     def contributions(self, kind: str, facts: tuple) -> tuple[tuple[int, bool], ...]:
@@ -202,18 +208,35 @@ class Tally:
                                             if population(facts))
         return found
 
-    def add(self, units: Iterable[str], kind: str, facts: tuple, n: int = 1) -> None:
-        contributions = self.contributions(kind, facts)
-        if not contributions:
-            return
-        for code in units:
-            numerators, denominators = self.numerators.get(code), self.denominators.get(code)
-            if numerators is None:
-                continue  # a unit that is not being reported
-            for i, counted in contributions:
-                denominators[i] += n
-                if counted:
-                    numerators[i] += n
+    def add(self, unit_code: str, kind: str, facts: tuple) -> None:
+        """Count one item of `unit_code` (its own, before the roll-up)."""
+        own = self._own.get(unit_code)
+        if own is None:
+            own = self._own[unit_code] = ([0] * self.size, [0] * self.size)
+        numerators, denominators = own
+        for i, counted in self.contributions(kind, facts):
+            denominators[i] += 1
+            if counted:
+                numerators[i] += 1
+
+    def roll_up(self, tree: UnitTree) -> None:
+        """Add each unit's own counts to the reported units among it and those above it."""
+        for code, (numerators, denominators) in self._own.items():
+            for ancestor in tree.chain(code):
+                if ancestor in self.numerators:
+                    total_n, total_d = self.numerators[ancestor], self.denominators[ancestor]
+                    for i in range(self.size):
+                        total_n[i] += numerators[i]
+                        total_d[i] += denominators[i]
+        self._own.clear()
+
+    def add_to_unit(self, unit_code: str, kind: str, facts: tuple, n: int) -> None:
+        """Count `n` equal items directly in a reported unit (no roll-up)."""
+        numerators, denominators = self.numerators[unit_code], self.denominators[unit_code]
+        for i, counted in self.contributions(kind, facts):
+            denominators[i] += n
+            if counted:
+                numerators[i] += n
 
     def counts(self, unit_code: str, indicator_id: str) -> tuple[int, int]:
         i = self.index[indicator_id]
@@ -234,28 +257,24 @@ def tally(record: Record, ruleset: RuleSet, period: Period, tree: UnitTree,
     wanted = set(result.numerators)
     procedures = {p.code: p for p in record.procedures}
 
-    # Dossiers: one pass, equal facts counted together per competent unit, then added up the tree.
-    dossier_counts: Counter[tuple[str, DossierFacts]] = Counter()
+    # Dossiers: one pass computing each one's facts, counted in its competent unit.
     own_sets: dict[str, _DossierProcedureSets] = defaultdict(_DossierProcedureSets)
     for d in record.dossiers:
         facts = dossier_facts(d, procedures[d.procedure], period, calendar(d.unit))
-        dossier_counts[(d.unit, facts)] += 1
+        result.add(d.unit, "dossier", facts)
         if facts.received and not facts.refused:
             own_sets[d.unit].add(d, facts)
-    for (code, facts), n in dossier_counts.items():
-        result.add(tree.chain(code), "dossier", facts, n)
 
     # Feedback: the unit's calendar decides its working days.
-    feedback_counts: Counter[tuple[str, FeedbackFacts]] = Counter()
     for item in record.feedback:
-        feedback_counts[(item.unit, feedback_facts(item, period, calendar(item.unit)))] += 1
-    for (code, facts), n in feedback_counts.items():
-        result.add(tree.chain(code), "feedback", facts, n)
+        result.add(item.unit, "feedback", feedback_facts(item, period, calendar(item.unit)))
 
-    # 5.7: communes of each subtree.
+    # 5.7: each commune counts itself (and, after the roll-up, in every unit above it).
     for unit in tree.units:
         if unit.kind == "commune":
-            result.add(tree.chain(unit.code), "commune", CommuneFacts(unit.e_certified_copy))
+            result.add(unit.code, "commune", CommuneFacts(unit.e_certified_copy))
+
+    result.roll_up(tree)
 
     # Procedures under each unit: authority rows of the unit and below (the province: all of them).
     under: dict[str, set[str]] = defaultdict(set)
@@ -275,7 +294,7 @@ def tally(record: Record, ruleset: RuleSet, period: Period, tree: UnitTree,
         sets = subtree_sets.get(code, empty)
         counts = Counter(ProcedureFacts(*static[p], *sets.flags(p)) for p in under.get(code, ()))
         for facts, n in counts.items():
-            result.add((code,), "procedure", facts, n)
+            result.add_to_unit(code, "procedure", facts, n)
     return result
 
 
