@@ -32,6 +32,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.feedback",
     "motcua.interchange",
+    "motcua.indicators",
     "motcua.demo",
 ]
 

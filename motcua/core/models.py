@@ -9,6 +9,8 @@ class Role(models.TextChoices):
     DESK_OFFICER = "desk", _("Cán bộ tiếp nhận")
     PROCESSING_OFFICER = "processor", _("Chuyên viên xử lý")
     UNIT_LEADER = "leader", _("Lãnh đạo đơn vị")
+    # Sees the dossiers of his unit and the units below it, changes nothing (e.g. an inspector of the unit).
+    VIEWER = "viewer", _("Cán bộ theo dõi (chỉ xem)")
     PROVINCIAL_MONITOR = "monitor", _("Giám sát cấp tỉnh")
     ADMINISTRATOR = "admin", _("Quản trị hệ thống")
     CITIZEN = "citizen", _("Công dân, doanh nghiệp")

@@ -366,6 +366,8 @@ class _Generator:
             late = rng.random() < model.late_rate[unit]
             if late:
                 work = allowed + int(allowed * rng.expovariate(1 / 0.3)) + rng.randrange(1800, 3 * _WORKDAY)
+                if rng.random() < 0.1:  # stuck for weeks: these make the "overdue, still in progress" list
+                    work += int(allowed * rng.uniform(1, 4)) + rng.randrange(_WORKDAY, 30 * _WORKDAY)
             else:
                 work = max(60, int(allowed * (0.08 + 0.92 * rng.random() ** 1.6)))
             pauses = []  # (kind, offset in processing working time, calendar length, never completed)
@@ -406,7 +408,7 @@ class _Generator:
 
         refused = ended == "refused"
         synced = None
-        if rng.random() < 0.93:
+        if rng.random() < 0.915:
             r = rng.random()
             delay = (rng.randrange(60, 1800) if r < 0.6 else rng.randrange(_HOUR, 86400) if r < 0.9
                      else rng.randrange(86400, 10 * 86400))

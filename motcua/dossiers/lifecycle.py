@@ -40,6 +40,7 @@ TRANSITIONS: dict[tuple[Status, str], Status] = {
     (S.WAITING_FEES, "fees_paid"): S.PROCESSING,
     (S.WAITING_FEES, "withdraw"): S.WITHDRAWN,
     (S.WAITING_FEES, "stop"): S.STOPPED,
+    (S.RESOLVED, "sign_result"): S.RESOLVED,
     (S.RESOLVED, "return_result"): S.RETURNED,
 }
 
@@ -58,6 +59,7 @@ ACTION_LABELS = {
     "stop": gettext_lazy("Dừng xử lý"),
     "withdraw": gettext_lazy("Rút hồ sơ"),
     "resolve": gettext_lazy("Xử lý xong"),
+    "sign_result": gettext_lazy("Phê duyệt và ký số kết quả"),
     "return_result": gettext_lazy("Trả kết quả"),
 }
 

@@ -4,12 +4,38 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from motcua.core.models import Role
 from motcua.dossiers.constants import Channel, Ending, PauseKind, Rating, Status
+from motcua.units.models import Unit
 
 
 class DossierQuerySet(models.QuerySet):
     def in_units(self, unit_ids):
         return self.filter(unit_id__in=unit_ids)
+
+    def visible_to(self, user):
+        """The one scoping method of the back office: every view reads dossiers through it.
+
+        Provincial monitors and administrators see every dossier; an officer sees the dossiers that his
+        unit or a unit below it received, decides, holds or once held (a hand-over keeps the history
+        readable by every unit on the control sheet); a citizen sees the dossiers filed under his own
+        identity number (his username). Anyone else sees nothing.
+        """
+        if user is None or not user.is_authenticated or not user.is_active:
+            return self.none()
+        membership = getattr(user, "membership", None)  # a missing one-to-one raises AttributeError
+        role = membership.role if membership is not None else (Role.ADMINISTRATOR if user.is_superuser else None)
+        if role in (Role.PROVINCIAL_MONITOR, Role.ADMINISTRATOR):
+            return self.all()
+        if role == Role.CITIZEN:
+            return self.filter(applicant_id_number=user.get_username()) if user.get_username() else self.none()
+        if role is None or membership.unit_id is None:
+            return self.none()
+        units = Unit.objects.subtree_ids(membership.unit_id)
+        held = Handover.objects.filter(unit_id__in=units).values("dossier_id")
+        return self.filter(
+            models.Q(unit_id__in=units) | models.Q(received_by_id__in=units) | models.Q(holder_id__in=units)
+            | models.Q(pk__in=held))
 
 
 class Dossier(models.Model):

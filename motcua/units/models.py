@@ -20,6 +20,19 @@ class UnitQuerySet(models.QuerySet):
         """Units that appear in index tables: province, departments and communes, in file order."""
         return self.exclude(kind=UnitKind.OFFICE).order_by("position", "id")
 
+    def subtree_ids(self, unit_id) -> set[int]:
+        """The unit and every unit below it. The tree is small (about 150 units), so walk it in Python."""
+        children: dict[int | None, list[int]] = {}
+        for pk, parent_id in Unit.objects.values_list("id", "parent_id"):
+            children.setdefault(parent_id, []).append(pk)
+        found, stack = set(), [unit_id]
+        while stack:
+            node = stack.pop()
+            if node not in found:
+                found.add(node)
+                stack.extend(children.get(node, ()))
+        return found
+
 
 class Unit(models.Model):
     """A node of the unit tree: province → department or commune → internal offices.

@@ -1,0 +1,107 @@
+"""motcua demo [--dossiers N] [--seed S] [--no-serve] [--port 8000] [--reset]
+
+Migrates, loads the reference, generates and imports demo dossiers (unless the database already has
+some), creates the demo logins, prints what it did, then runs the development server on 127.0.0.1.
+"""
+
+import sys
+import time
+from datetime import date
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError
+from django.db import models, transaction
+
+from motcua.catalog.models import Procedure
+from motcua.demo.accounts import create_demo_accounts
+from motcua.demo.generator import generate
+from motcua.demo.reference import load_reference
+from motcua.dossiers.models import Dossier, DossierCodeSequence
+from motcua.feedback.models import Feedback
+from motcua.interchange.importer import import_folder
+from motcua.interchange.models import ImportBatch
+from motcua.units.models import Unit
+
+
+class Command(BaseCommand):
+    help = "Dựng bản trình diễn: dữ liệu mẫu của tỉnh Thái Nguyên, tài khoản mẫu và máy chủ phát triển."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dossiers", type=int, default=200_000, help="Số hồ sơ mẫu (mặc định 200000)")
+        parser.add_argument("--seed", type=int, default=766, help="Hạt giống ngẫu nhiên (mặc định 766)")
+        parser.add_argument("--no-serve", action="store_true", help="Không chạy máy chủ sau khi nạp")
+        parser.add_argument("--port", type=int, default=8000)
+        parser.add_argument("--reset", action="store_true", help="Xóa hồ sơ và phản ánh hiện có rồi sinh lại")
+
+    def handle(self, dossiers, seed, no_serve, port, reset, **options):
+        if dossiers < 0:
+            raise CommandError("--dossiers phải ≥ 0")
+        started = time.perf_counter()
+        call_command("migrate", verbosity=0, interactive=False)
+        load_reference()
+        if reset:
+            flush_demo_records()
+        if Dossier.objects.exists():
+            self.stdout.write("Cơ sở dữ liệu đã có hồ sơ: bỏ qua bước sinh dữ liệu (dùng --reset để sinh lại).")
+        else:
+            self._generate_and_import(dossiers, seed)
+        accounts = create_demo_accounts()
+        self.stdout.write(
+            f"Đơn vị: {Unit.objects.count()} · Thủ tục: {Procedure.objects.count()} · "
+            f"Hồ sơ: {Dossier.objects.count()} · Phản ánh: {Feedback.objects.count()} · "
+            f"Tài khoản mẫu: {len(accounts)}")
+        self.stdout.write(f"Thời gian: {time.perf_counter() - started:.1f} s")
+        if no_serve:
+            return
+        self.stdout.write(f"\nMở http://127.0.0.1:{port}/ — tài khoản mẫu (CHỈ DÙNG ĐỂ TRÌNH DIỄN):")
+        for account in accounts:
+            self.stdout.write(f"  {account.username:<18} {account.password:<18} {account.role:<10} "
+                              f"{account.full_name}")
+        # The demo runs with DEBUG off, so let runserver serve the static files (admin CSS) itself.
+        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, insecure_serving=True)
+
+    def _generate_and_import(self, dossiers: int, seed: int):
+        from tqdm import tqdm
+
+        folder = settings.VAR_DIR / "demo-data"
+        step = time.perf_counter()
+        with tqdm(total=dossiers, desc="Sinh hồ sơ", unit=" hồ sơ", file=sys.stderr, leave=False) as bar:
+            counts = generate(folder, n=dossiers, seed=seed, end=date.today(), progress=bar.update)
+        self.stdout.write(f"Sinh {counts['dossiers']} hồ sơ, {counts['feedback']} phản ánh vào {folder}: "
+                          f"{time.perf_counter() - step:.1f} s")
+        # A folder with the same digest imported before would be skipped as "already imported".
+        ImportBatch.objects.filter(folder=str(folder)).delete()
+        bars = []
+
+        def progress_factory(total, desc):
+            bar = tqdm(total=total, desc=desc, unit=" hồ sơ", file=sys.stderr, leave=False)
+            bars.append(bar)
+            return bar.update
+
+        step = time.perf_counter()
+        try:
+            result = import_folder(folder, progress_factory=progress_factory)
+        finally:
+            for bar in bars:
+                bar.close()
+        self.stdout.write(f"Nhập {result.counts.get('dossiers', 0)} hồ sơ: {time.perf_counter() - step:.1f} s")
+
+
+@transaction.atomic
+def flush_demo_records():
+    """Delete every dossier and feedback item, with what hangs on them and their code sequences.
+
+    Dossier rows are deleted by one query after their dependants, instead of Django's collector that
+    would load every dossier into memory first.
+    """
+    Feedback.objects.all().delete()
+    for relation in Dossier._meta.related_objects:
+        model, field = relation.related_model, relation.field
+        if relation.on_delete is models.CASCADE:
+            model.objects.all().delete()
+        elif relation.on_delete is models.SET_NULL:
+            model.objects.filter(**{f"{field.name}__isnull": False}).update(**{field.name: None})
+    Dossier.objects.all()._raw_delete(Dossier.objects.db)
+    DossierCodeSequence.objects.all().delete()
+    ImportBatch.objects.filter(counts__dossiers__gt=0).delete()

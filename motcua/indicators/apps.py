@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class IndicatorsConfig(AppConfig):
+    name = "motcua.indicators"
+    verbose_name = "Bộ chỉ số 766"

@@ -1,0 +1,87 @@
+"""Back-office records: login throttling, administrators' TOTP devices, one-time form tokens and the
+signed electronic results."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class LoginThrottle(models.Model):
+    """Failed logins of one username; five in a row lock it for 15 minutes (security level 3).
+
+    Kept per username, not per address, so that guessing one officer's password from many machines
+    is stopped as well. The row is deleted on a successful login.
+    """
+
+    username = models.CharField(max_length=150, unique=True)
+    failures = models.PositiveSmallIntegerField(default=0)
+    last_failure_at = models.DateTimeField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("đăng nhập sai")
+        verbose_name_plural = _("đăng nhập sai")
+
+    def __str__(self):
+        return self.username
+
+
+class TotpDevice(models.Model):
+    """An administrator's authenticator app (RFC 6238 secret); `last_step` refuses a replayed code."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="totp_device")
+    secret = models.CharField(max_length=64)
+    confirmed = models.BooleanField(default=False)
+    last_step = models.BigIntegerField(default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("thiết bị xác thực hai lớp")
+        verbose_name_plural = _("thiết bị xác thực hai lớp")
+
+    def __str__(self):
+        return str(self.user)
+
+
+class SubmissionToken(models.Model):
+    """A one-time token carried by a form that creates something (the receipt form).
+
+    Consumed in the same transaction as the change, so a form posted twice (double click, browser
+    back and resend) creates one dossier and the second post gets a clear message.
+    """
+
+    token = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("mã biểu mẫu dùng một lần")
+        verbose_name_plural = _("mã biểu mẫu dùng một lần")
+
+    def __str__(self):
+        return self.token
+
+
+class DossierResult(models.Model):
+    """The electronic result (kết quả điện tử) of a dossier: the signed PDF and its result code.
+
+    Written once, when the leader approves and signs; the dossier's `e_result_code` mirrors `code`
+    for the exchange format and the index.
+    """
+
+    dossier = models.OneToOneField("dossiers.Dossier", on_delete=models.CASCADE, related_name="result")
+    code = models.CharField(_("mã kết quả"), max_length=80, unique=True)
+    file = models.FileField(_("tệp kết quả đã ký"), upload_to="results/%Y/%m/")
+    sha256 = models.CharField(max_length=64)
+    signer_name = models.CharField(_("đơn vị ký"), max_length=255)
+    signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(_("ngày cấp"))
+    pushed_to_data_store = models.BooleanField(_("đã đẩy vào kho dữ liệu cá nhân"), default=True)
+
+    class Meta:
+        verbose_name = _("kết quả điện tử")
+        verbose_name_plural = _("kết quả điện tử")
+
+    def __str__(self):
+        return self.code
