@@ -23,7 +23,7 @@ def run(*args: str) -> None:
 
 
 def ensure_environment() -> None:
-    if sys.version_info < (3, 11):
+    if sys.version_info < (3, 11):  # noqa: UP036 - dev.py runs under whatever python3 the machine has
         sys.exit("motcua needs Python 3.11 or newer.")
     if not (BIN / "python").exists():
         venv.EnvBuilder(with_pip=True).create(VENV)

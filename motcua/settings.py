@@ -9,6 +9,7 @@ from motcua.env import env_bool, env_int, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(env_str("MOTCUA_VAR_DIR", str(BASE_DIR.parent / "var")))
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("MOTCUA_DEBUG", False)
 DEVELOPMENT = env_bool("MOTCUA_DEVELOPMENT", True)
@@ -19,7 +20,8 @@ if SECRET_KEY == _PLACEHOLDER_SECRET and not DEVELOPMENT:
 ALLOWED_HOSTS = [h for h in env_str("MOTCUA_ALLOWED_HOSTS", "127.0.0.1,localhost,testserver").split(",") if h]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin behind the back office's login (lockout, second factor for administrators).
+    "motcua.office.apps.SecureAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -32,6 +34,7 @@ INSTALLED_APPS = [
     "motcua.dossiers",
     "motcua.feedback",
     "motcua.interchange",
+    "motcua.office",
     "motcua.indicators",
     "motcua.demo",
 ]
@@ -45,6 +48,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "motcua.office.middleware.SecurityHeadersMiddleware",
 ]
 
 ROOT_URLCONF = "motcua.urls"
@@ -60,6 +64,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "motcua.office.context_processors.office",
             ],
         },
     },
@@ -97,7 +102,8 @@ MEDIA_ROOT = VAR_DIR / "media"
 MEDIA_URL = "media/"
 
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "office:queue"
+LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = 15 * 60  # expire after 15 idle minutes
 SESSION_SAVE_EVERY_REQUEST = True
 SESSION_COOKIE_HTTPONLY = True

@@ -127,6 +127,9 @@ class DossierPause(models.Model):
         verbose_name_plural = _("tạm dừng")
         ordering = ["dossier", "requested_at", "id"]
 
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.requested_at:%d/%m/%Y %H:%M}"
+
 
 class DossierEvent(models.Model):
     """The append-only history of a dossier: who did what, from which status to which, when."""
@@ -145,6 +148,9 @@ class DossierEvent(models.Model):
         verbose_name = _("nhật ký hồ sơ")
         verbose_name_plural = _("nhật ký hồ sơ")
         ordering = ["dossier", "at", "id"]
+
+    def __str__(self):
+        return f"{self.action} {self.at:%d/%m/%Y %H:%M}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -169,6 +175,9 @@ class DossierComponent(models.Model):
         verbose_name = _("thành phần hồ sơ")
         verbose_name_plural = _("thành phần hồ sơ")
 
+    def __str__(self):
+        return self.name
+
 
 class Handover(models.Model):
     """One line of the processing control sheet (phiếu kiểm soát quá trình giải quyết): who held it, when."""
@@ -185,6 +194,9 @@ class Handover(models.Model):
         verbose_name_plural = _("phiếu kiểm soát quá trình")
         ordering = ["dossier", "received_at", "id"]
 
+    def __str__(self):
+        return f"{self.unit_id} {self.received_at:%d/%m/%Y %H:%M}"
+
 
 class DossierCodeSequence(models.Model):
     """The last sequence number a unit issued on a day; its unique key makes dossier codes unique."""
@@ -195,3 +207,6 @@ class DossierCodeSequence(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit_code", "day"], name="dossier_code_sequence_once")]
+
+    def __str__(self):
+        return f"{self.unit_code} {self.day}: {self.last}"

@@ -131,7 +131,8 @@ def feedback_facts(item, period: Period, calendar) -> FeedbackFacts:
 
 
 def procedure_static_facts(p: Procedure, period: Period, calendar) -> tuple[bool, ...]:
-    """The unit-independent part of `ProcedureFacts` (whole-day rules on the province's calendar)."""
+    """The unit-independent part of `ProcedureFacts`, in its field order (whole-day rules on the
+    province's calendar: publication decisions are the province's)."""
     published = p.published_at is not None and p.published_at <= period.t_date
     return (
         period.contains_date(p.decision_date),
@@ -172,7 +173,17 @@ class _DossierProcedureSets:
             self.sets[name] |= other.sets[name]
 
     def flags(self, code: str) -> tuple[bool, ...]:
+        """The unit-dependent part of `ProcedureFacts`, in its field order."""
         return tuple(code in self.sets[name] for name in self.NAMES)
+
+
+# ProcedureFacts is built positionally from the two parts above (235,000 of them for a province).
+assert ProcedureFacts._fields[-len(_DossierProcedureSets.NAMES):] == (
+    "unit_has_dossier", "unit_has_online_dossier", "unit_has_synced_fee_dossier",
+    "unit_has_paid_online_dossier", "unit_has_citizen_data_dossier")
+assert ProcedureFacts._fields[:9] == (
+    "decided_in_period", "decision_on_time", "published", "published_on_time", "parts_complete",
+    "offered_online", "fee_bearing", "fee_integrated", "for_citizens")
 
 
 # -- step 2: counting -----------------------------------------------------------------------------------
@@ -187,6 +198,7 @@ class Tally:
     """
 
     def __init__(self, ruleset: RuleSet, units: Iterable[str]):
+        units = list(units)
         self.ruleset = ruleset
         self.index = {rule.id: i for i, rule in enumerate(ruleset.indicators)}
         self.by_kind: dict[str, list[tuple[int, Callable, Callable]]] = defaultdict(list)

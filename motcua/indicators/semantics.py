@@ -72,10 +72,6 @@ class Period:
         """The local date of t: a catalog date after it has not happened yet."""
         return self.t.date()
 
-    def contains(self, at: datetime) -> bool:
-        """Is the local date of `at` in the period? (Not bounded by t: see `happened_in`.)"""
-        return self.start <= at < self.end
-
     def happened_in(self, at: datetime | None) -> bool:
         """`at` is set, its local date is in the period, and it is at or before t."""
         return at is not None and self.start <= at <= self.t and at < self.end

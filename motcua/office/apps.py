@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.contrib.admin.apps import AdminConfig
+from django.contrib.admin import apps as admin_apps
 
 
 class OfficeConfig(AppConfig):
@@ -8,7 +8,12 @@ class OfficeConfig(AppConfig):
     verbose_name = "Hệ thống một cửa cho cán bộ"
 
 
-class SecureAdminConfig(AdminConfig):
-    """Django's admin, served by a site that demands the administrators' second factor."""
+class SecureAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, served by a site that demands the administrators' second factor.
 
+    Listed in INSTALLED_APPS in place of "django.contrib.admin"; `default = False` keeps it from being
+    taken as the office app's own configuration.
+    """
+
+    default = False
     default_site = "motcua.office.admin_site.SecureAdminSite"

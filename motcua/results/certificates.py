@@ -37,6 +37,7 @@ import datetime as dt
 import os
 import re
 import tempfile
+import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
@@ -45,7 +46,11 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
-from pyhanko.keys import load_certs_from_pemder, load_private_key_from_pemder_data
+from pyhanko.keys import (
+    load_certs_from_pemder,
+    load_certs_from_pemder_data,
+    load_private_key_from_pemder_data,
+)
 from pyhanko.sign import signers
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
@@ -212,10 +217,12 @@ def load_signer(
     except (ValueError, TypeError) as exc:
         raise CertificateError(f"cannot load private key {key_path} (wrong passphrase or format?): {exc}") from exc
     try:
-        signing_cert = next(iter(load_certs_from_pemder([str(cert_path)])))
-    except (ValueError, TypeError, StopIteration) as exc:
+        # A file holding the whole chain (leaf first, as CAs often deliver it) is accepted too.
+        signing_cert, *bundled = load_certs_from_pemder_data(cert_data)
+        x509.load_der_x509_certificate(signing_cert.dump())  # asn1crypto parses lazily: fail here, not later
+    except (ValueError, TypeError) as exc:
         raise CertificateError(f"cannot load certificate {cert_path}: {exc}") from exc
-    chain = _load_chain(chain_paths)
+    chain = bundled + _load_chain(chain_paths)
     _check_key_matches(key_info.dump(), signing_cert.dump(), cert_path)
     return signers.SimpleSigner(
         signing_cert=signing_cert,
@@ -307,7 +314,9 @@ def _now() -> dt.datetime:
 def _common_name(value: str) -> x509.NameAttribute:
     # RFC 5280's upper bound for CN is 64 characters; some official unit names are longer, and the
     # certificate must carry the unit's full name, so the bound is not enforced (parsers accept it).
-    return x509.NameAttribute(NameOID.COMMON_NAME, value, _validate=len(value) <= 64)
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", "Attribute's length", UserWarning)
+        return x509.NameAttribute(NameOID.COMMON_NAME, value, _validate=False)
 
 
 def _key_usage(**enabled: bool) -> x509.KeyUsage:

@@ -31,7 +31,6 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.validation import validate_pdf_signature
-from pyhanko.sign.validation.errors import SignatureValidationError
 from pyhanko_certvalidator import ValidationContext
 
 from motcua.results.certificates import load_certificate
@@ -160,7 +159,7 @@ def _verify_one(sig, context: ValidationContext) -> VerificationResult:
     name = sig.field_name or ""
     try:
         status = validate_pdf_signature(sig, signer_validation_context=context)
-    except (SignatureValidationError, PdfError, ValueError, TypeError, KeyError) as exc:
+    except Exception as exc:  # noqa: BLE001 - a malformed signature in an uploaded file is a result, not a crash
         return VerificationResult(
             False, False, False, "", None,
             f"Không kiểm tra được chữ ký số “{name}”: dữ liệu chữ ký bị hỏng ({type(exc).__name__}).",

@@ -5,7 +5,7 @@ Friday 10 October 17:00 + 8 working hours = Monday 13 October 17:00.
 """
 
 from dataclasses import replace
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
@@ -30,16 +30,16 @@ def test_t_is_the_end_of_the_last_local_day_or_now_if_earlier():
 
 
 def test_now_given_in_utc_is_shown_in_local_time():
-    period = Period.of(date(2025, 10, 6), date(2025, 10, 12), now=datetime(2025, 10, 8, 3, 0, tzinfo=timezone.utc))
+    period = Period.of(date(2025, 10, 6), date(2025, 10, 12), now=datetime(2025, 10, 8, 3, 0, tzinfo=UTC))
     assert period.t.isoformat() == "2025-10-08T10:00:00+07:00"
 
 
 def test_period_membership_uses_the_local_date_whatever_the_offset():
     period = Period.of(date(2025, 10, 6), date(2025, 10, 12), now=at(20))
     # 5 October 18:30 UTC is 6 October 01:30 in Hanoi: in the period.
-    assert semantics.received_in(dossier("A", received=datetime(2025, 10, 5, 18, 30, tzinfo=timezone.utc)), period)
+    assert semantics.received_in(dossier("A", received=datetime(2025, 10, 5, 18, 30, tzinfo=UTC)), period)
     # 12 October 17:30 UTC is 13 October 00:30 in Hanoi: after the period.
-    assert not semantics.received_in(dossier("B", received=datetime(2025, 10, 12, 17, 30, tzinfo=timezone.utc)),
+    assert not semantics.received_in(dossier("B", received=datetime(2025, 10, 12, 17, 30, tzinfo=UTC)),
                                      period)
     # 6 October 06:59 at +07:00 is in; 5 October 23:59 at +07:00 is not.
     assert semantics.received_in(dossier("C", received=at(6, 6, 59)), period)

@@ -5,10 +5,8 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from motcua.indicators.compute import compute
-from motcua.indicators.from_db import record_from_db
 from motcua.indicators.rules import RuleSetError, available_rulesets, load_ruleset
-from motcua.units.calendars import CalendarBook
+from motcua.indicators.service import index_json
 from motcua.units.models import Unit
 
 
@@ -39,8 +37,7 @@ class Command(BaseCommand):
             raise CommandError(f"--rules: {exc} (có: {', '.join(available_rulesets())})") from None
         if unit is not None and not Unit.objects.filter(code=unit).exists():
             raise CommandError(f"--unit: không có đơn vị mã {unit}")
-        book = CalendarBook()
-        result = compute(record_from_db(), ruleset, start, end, unit_code=unit, calendar_for=book.for_unit)
+        result = index_json(start, end, unit_code=unit, rules=ruleset.name)
         if json:
             self.stdout.write(_json_dumps(result))
         else:

@@ -1,0 +1,303 @@
+"""Back-office actions: each `do_*` makes one change atomically, through `lifecycle.transition`, which
+writes the event row (the audit trail) in the same transaction.
+
+Views validate input and check permissions; these functions perform the change. The only errors they
+raise are the state machine's (`TransitionError`, `ConcurrentChange`): those depend on the dossier's
+state at the moment of the change and cannot be checked earlier. A stale `version` (the form was opened
+before someone else's change, or posted twice) is a `ConcurrentChange` and changes nothing.
+"""
+
+import hashlib
+import uuid
+from dataclasses import dataclass
+from datetime import datetime
+
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from motcua.catalog.deadlines import DeadlinePolicy, ProcedureLimit
+from motcua.dossiers.constants import Channel, Status
+from motcua.dossiers.lifecycle import ConcurrentChange, TransitionError, record_creation, transition
+from motcua.dossiers.models import Dossier, DossierComponent, Handover
+from motcua.dossiers.numbering import next_dossier_code
+from motcua.lib.filetypes import FileKind
+from motcua.lib.workingtime import LOCAL_TZ
+from motcua.office.models import DossierResult, SubmissionToken
+from motcua.units.calendars import CalendarBook
+
+
+class DuplicateSubmission(ConcurrentChange):
+    """The one-time token of a form was already used: the form was posted twice."""
+
+
+@dataclass(frozen=True)
+class Applicant:
+    name: str
+    id_number: str = ""
+    phone: str = ""
+    address: str = ""
+
+
+@dataclass(frozen=True)
+class ComponentInput:
+    """One component as received at the desk: a checked upload (its real kind known) and/or paper."""
+
+    name: str
+    upload: object | None = None  # a Django UploadedFile whose content was checked by the form
+    kind: FileKind | None = None
+    paper: bool = False
+
+
+def _expect_version(dossier: Dossier, version: int | None) -> None:
+    if version is not None and dossier.version != version:
+        raise ConcurrentChange(
+            _("Hồ sơ %(code)s đã thay đổi sau khi bạn mở trang (biểu mẫu đã được gửi hoặc cán bộ khác vừa "
+              "thao tác). Không có thay đổi nào được ghi; vui lòng xem lại hồ sơ.") % {"code": dossier.code})
+
+
+def _consume_token(token: str, user) -> None:
+    used = SubmissionToken.objects.filter(token=token, user=user, used_at__isnull=True).update(
+        used_at=timezone.now())
+    if used != 1:
+        raise DuplicateSubmission(
+            _("Biểu mẫu này đã được gửi trước đó hoặc đã hết hiệu lực. Không có hồ sơ nào được tạo thêm; "
+              "vui lòng kiểm tra hàng đợi hồ sơ."))
+
+
+def issue_token(user) -> str:
+    """A fresh one-time token for a form that creates a dossier."""
+    token = uuid.uuid4().hex
+    SubmissionToken.objects.create(token=token, user=user)
+    return token
+
+
+def _release_current_step(dossier: Dossier, at: datetime) -> None:
+    Handover.objects.filter(dossier=dossier, released_at__isnull=True).update(released_at=at)
+
+
+class _StoredFiles:
+    """Files written during an action, deleted again if its transaction does not commit."""
+
+    def __init__(self):
+        self.names = []
+
+    def save(self, prefix: str, kind: FileKind, content) -> str:
+        name = default_storage.save(f"{prefix}/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.{kind.extension}",
+                                    content)
+        self.names.append(name)
+        return name
+
+    def discard(self):
+        for name in self.names:
+            default_storage.delete(name)
+
+
+def do_receive(*, actor, procedure, unit, received_by, applicant: Applicant, components: list[ComponentInput],
+               token: str, refusal_reason: str = "", at: datetime | None = None) -> Dossier:
+    """Receive a dossier at the desk of `received_by` for `procedure`, decided by `unit` (any unit with
+    authority: the desk and the competent unit may differ). With `refusal_reason`, the dossier is
+    recorded and refused at once (phiếu từ chối tiếp nhận)."""
+    at = at or timezone.now()
+    files = _StoredFiles()
+    try:
+        with transaction.atomic():
+            _consume_token(token, actor)
+            due = DeadlinePolicy().due(ProcedureLimit.of(procedure), unit.code, at, online=False)
+            held = [c for c in components if c.upload is not None or c.paper]
+            digitized = bool(held) and all(c.upload is not None for c in held)
+            dossier = Dossier.objects.create(
+                code=next_dossier_code(received_by.code, at.astimezone(LOCAL_TZ).date()),
+                procedure=procedure, unit=unit, received_by=received_by, channel=Channel.IN_PERSON,
+                full_online=False, status=Status.RECEIVED, received_at=at, due_at=due, due_given=True,
+                fee_vnd=procedure.fee_vnd, digitized=digitized, holder=unit,
+                applicant_name=applicant.name, applicant_id_number=applicant.id_number,
+                applicant_phone=applicant.phone, applicant_address=applicant.address)
+            for component in held:
+                row = DossierComponent(dossier=dossier, name=component.name, digitized=component.upload is not None)
+                if component.upload is not None:
+                    component.upload.seek(0)
+                    row.file.name = files.save("components", component.kind, component.upload)
+                    row.content_type = component.kind.content_type
+                row.save()
+            Handover.objects.create(dossier=dossier, unit=unit, received_at=at, due_at=due)
+            record_creation(dossier, actor=actor, at=at, data={"received_by": received_by.code, "unit": unit.code})
+            if refusal_reason:
+                _release_current_step(dossier, at)
+                transition(dossier, "refuse", actor=actor, note=refusal_reason, at=at)
+    except BaseException:
+        files.discard()
+        raise
+    return dossier
+
+
+def do_accept_online(dossier: Dossier, *, actor, version: int | None, at=None) -> Dossier:
+    """Receive an online submission (status 1) at the desk: the competent unit starts holding it."""
+    at = at or timezone.now()
+    _expect_version(dossier, version)
+    with transaction.atomic():
+        transition(dossier, "receive", actor=actor, at=at, changes={"holder": dossier.unit})
+        Handover.objects.create(dossier=dossier, unit=dossier.unit, received_at=at, due_at=dossier.due_at)
+    return dossier
+
+
+def do_refuse_at_receipt(dossier: Dossier, *, actor, reason: str, version: int | None, at=None) -> Dossier:
+    at = at or timezone.now()
+    _expect_version(dossier, version)
+    with transaction.atomic():
+        transition(dossier, "refuse", actor=actor, note=reason, at=at)
+        _release_current_step(dossier, at)
+    return dossier
+
+
+def do_withdraw(dossier: Dossier, *, actor, reason: str, version: int | None, at=None) -> Dossier:
+    at = at or timezone.now()
+    _expect_version(dossier, version)
+    with transaction.atomic():
+        transition(dossier, "withdraw", actor=actor, note=reason, at=at)
+        _release_current_step(dossier, at)
+    return dossier
+
+
+def do_assign(dossier: Dossier, *, actor, assignee, version: int | None, note: str = "", at=None) -> Dossier:
+    """Assign an officer; a dossier still at "received" starts processing with it (action "start")."""
+    _expect_version(dossier, version)
+    action = "start" if dossier.status == Status.RECEIVED else "assign"
+    transition(dossier, action, actor=actor, note=note, at=at, changes={"assignee": assignee},
+               data={"assignee": assignee.get_username()})
+    return dossier
+
+
+def do_hand_over(dossier: Dossier, *, actor, to_unit, days: float, version: int | None, note: str = "",
+                 at=None) -> Dossier:
+    """Hand the dossier over to another unit (liên thông) with `days` working days for its share."""
+    at = at or timezone.now()
+    _expect_version(dossier, version)
+    calendar = CalendarBook().for_unit(to_unit.code)
+    step_due = calendar.add_working_time(calendar.next_working_instant(at),
+                                         calendar.hours_per_day * days) if days else None
+    with transaction.atomic():
+        transition(dossier, "hand_over", actor=actor, note=note, at=at,
+                   changes={"holder": to_unit, "assignee": None},
+                   data={"from": dossier.holder.code if dossier.holder else "", "to": to_unit.code,
+                         "days": days})
+        _release_current_step(dossier, at)
+        Handover.objects.create(dossier=dossier, unit=to_unit, received_at=at, due_at=step_due, note=note)
+    return dossier
+
+
+def do_request_supplement(dossier: Dossier, *, actor, reason: str, version: int | None, at=None) -> Dossier:
+    """Ask the applicant for a supplement (once only; the clock stops until it is completed)."""
+    _expect_version(dossier, version)
+    transition(dossier, "request_supplement", actor=actor, note=reason, at=at)
+    return dossier
+
+
+def do_complete_supplement(dossier: Dossier, *, actor, version: int | None, note: str = "",
+                           component: ComponentInput | None = None, at=None) -> Dossier:
+    at = at or timezone.now()
+    _expect_version(dossier, version)
+    files = _StoredFiles()
+    try:
+        with transaction.atomic():
+            transition(dossier, "complete_supplement", actor=actor, note=note, at=at)
+            if component is not None and component.upload is not None:
+                component.upload.seek(0)
+                row = DossierComponent(dossier=dossier, name=component.name, digitized=True,
+                                       content_type=component.kind.content_type)
+                row.file.name = files.save("components", component.kind, component.upload)
+                row.save()
+    except BaseException:
+        files.discard()
+        raise
+    return dossier
+
+
+def do_request_fees(dossier: Dossier, *, actor, amount_vnd: int, note: str, version: int | None,
+                    at=None) -> Dossier:
+    _expect_version(dossier, version)
+    transition(dossier, "request_fees", actor=actor, note=note, at=at, changes={"fee_vnd": amount_vnd},
+               data={"amount_vnd": amount_vnd})
+    return dossier
+
+
+def do_fees_paid(dossier: Dossier, *, actor, version: int | None, note: str = "", at=None) -> Dossier:
+    _expect_version(dossier, version)
+    transition(dossier, "fees_paid", actor=actor, note=note, at=at)
+    return dossier
+
+
+def do_stop(dossier: Dossier, *, actor, reason: str, version: int | None, at=None) -> Dossier:
+    at = at or timezone.now()
+    _expect_version(dossier, version)
+    with transaction.atomic():
+        transition(dossier, "stop", actor=actor, note=reason, at=at)
+        _release_current_step(dossier, at)
+    return dossier
+
+
+def do_resolve(dossier: Dossier, *, actor, result_text: str, version: int | None, at=None) -> Dossier:
+    """The holder's officer finishes processing; `result_text` is what the result document will say."""
+    at = at or timezone.now()
+    _expect_version(dossier, version)
+    with transaction.atomic():
+        transition(dossier, "resolve", actor=actor, at=at, data={"result_text": result_text})
+        _release_current_step(dossier, at)
+    return dossier
+
+
+def do_apologize(dossier: Dossier, *, actor, reason: str, new_due: datetime, version: int | None,
+                 at=None) -> Dossier:
+    """Record the apology and new-appointment letter. `due_at` stays: the dossier still counts as late."""
+    _expect_version(dossier, version)
+    transition(dossier, "apologize", actor=actor, note=reason, at=at,
+               data={"new_due_at": new_due.isoformat(), "reason": reason})
+    return dossier
+
+
+def result_code(dossier: Dossier) -> str:
+    return f"KQ-{dossier.code}"
+
+
+def check_signable(dossier: Dossier, version: int | None) -> None:
+    """Refuse early (before the slow rendering and signing) what the signing would refuse anyway."""
+    _expect_version(dossier, version)
+    if DossierResult.objects.filter(dossier=dossier).exists():
+        raise TransitionError(_("Kết quả của hồ sơ %(code)s đã được ký số.") % {"code": dossier.code})
+
+
+def do_approve_and_sign(dossier: Dossier, *, actor, version: int | None, signed_pdf: bytes, signer_name: str,
+                        at=None) -> DossierResult:
+    """The leader approves: store the signed result, give it its result code, mark it for the holder's
+    personal data store. The PDF is rendered and signed before (`pdfs.signed_result`), outside the
+    transaction, because signing is slow and touches no table."""
+    at = at or timezone.now()
+    check_signable(dossier, version)
+    code = result_code(dossier)
+    files = _StoredFiles()
+    try:
+        with transaction.atomic():
+            transition(dossier, "sign_result", actor=actor, at=at,
+                       changes={"e_result_code": code, "e_result_issued_at": at, "result_to_data_store": True},
+                       data={"result_code": code, "signer": signer_name})
+            name = files.save("results", FileKind("application/pdf", "pdf"), ContentFile(signed_pdf))
+            result = DossierResult(dossier=dossier, code=code, sha256=hashlib.sha256(signed_pdf).hexdigest(),
+                                   signer_name=signer_name, signed_by=actor, issued_at=at)
+            result.file.name = name
+            result.save()
+    except BaseException:
+        files.discard()
+        raise
+    return result
+
+
+def do_return(dossier: Dossier, *, actor, version: int | None, note: str = "", at=None) -> Dossier:
+    """Return the result to the applicant: the dossier ends (status 10)."""
+    _expect_version(dossier, version)
+    if dossier.procedure.written_result and not DossierResult.objects.filter(dossier=dossier).exists():
+        raise TransitionError(_("Kết quả chưa được lãnh đạo phê duyệt và ký số, chưa thể trả kết quả."))
+    transition(dossier, "return_result", actor=actor, note=note, at=at)
+    return dossier
+

@@ -1,0 +1,230 @@
+"""Back-office forms: input checks with Vietnamese messages. No business logic: actions change state.
+
+Every form that changes a dossier carries the dossier's `version` seen when the page was drawn, so a
+second post of the same form, or a post after a colleague's change, is refused and changes nothing.
+"""
+
+from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from motcua.lib.filetypes import HEAD_BYTES, sniff
+from motcua.office.access import officers_for_assignment
+from motcua.units.models import Unit
+
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+
+
+def check_upload(upload):
+    """The real kind of an uploaded file (PDF, PNG, JPEG), read from its content; else ValidationError."""
+    limit = settings.MOTCUA_MAX_UPLOAD_BYTES
+    if upload.size > limit:
+        raise forms.ValidationError(
+            _("Tệp “%(name)s” có dung lượng %(size)s, vượt quá giới hạn %(limit)s.")
+            % {"name": upload.name, "size": filesizeformat(upload.size), "limit": filesizeformat(limit)})
+    if upload.size == 0:
+        raise forms.ValidationError(_("Tệp “%(name)s” rỗng.") % {"name": upload.name})
+    upload.seek(0)
+    kind = sniff(upload.read(HEAD_BYTES))
+    upload.seek(0)
+    if kind is None:
+        raise forms.ValidationError(
+            _("Tệp “%(name)s” không phải tệp PDF, PNG hoặc JPEG (hệ thống kiểm tra nội dung tệp, không dựa vào "
+              "tên tệp). Vui lòng quét hoặc tải lên đúng tệp.") % {"name": upload.name})
+    return kind
+
+
+class LoginForm(forms.Form):
+    username = forms.CharField(label=gettext_lazy("Tên đăng nhập"), max_length=150)
+    password = forms.CharField(label=gettext_lazy("Mật khẩu"), strip=False, widget=forms.PasswordInput)
+
+
+class OtpForm(forms.Form):
+    code = forms.CharField(label=gettext_lazy("Mã xác thực (6 chữ số)"), max_length=8,
+                           widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
+
+
+class ProcedureSearchForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("Tìm thủ tục (mã hoặc tên, gõ có dấu hay không dấu đều được)"),
+                        required=False, max_length=200)
+
+
+class ReceiptForm(forms.Form):
+    """Receipt at the desk: the competent unit, the applicant, each component (file and/or paper)."""
+
+    token = forms.CharField(widget=forms.HiddenInput)
+    unit = forms.ModelChoiceField(label=gettext_lazy("Cơ quan giải quyết"), queryset=Unit.objects.none(),
+                                  empty_label=None)
+    applicant_name = forms.CharField(label=gettext_lazy("Họ và tên người nộp"), max_length=255)
+    applicant_id_number = forms.RegexField(
+        label=gettext_lazy("Số định danh cá nhân (CCCD)"), regex=r"^\d{12}$", required=False,
+        error_messages={"invalid": gettext_lazy("Số định danh cá nhân gồm đúng 12 chữ số.")})
+    applicant_phone = forms.RegexField(
+        label=gettext_lazy("Số điện thoại"), regex=r"^\+?\d{9,12}$", required=False,
+        error_messages={"invalid": gettext_lazy("Số điện thoại không hợp lệ.")})
+    applicant_address = forms.CharField(label=gettext_lazy("Địa chỉ"), max_length=500, required=False)
+    refusal_reason = forms.CharField(label=gettext_lazy("Lý do từ chối tiếp nhận (chỉ khi từ chối)"),
+                                     required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, procedure, components, refusing=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.procedure = procedure
+        self.component_specs = components  # [(key, name, required)]
+        self.refusing = refusing
+        self.fields["unit"].queryset = Unit.objects.filter(authorities__procedure=procedure).order_by(
+            "authorities__position", "id")
+        for key, name, required in components:
+            self.fields[f"file_{key}"] = forms.FileField(
+                label=name, required=False,
+                widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/png,image/jpeg"}))
+            self.fields[f"paper_{key}"] = forms.BooleanField(label=gettext_lazy("Nhận bản giấy"), required=False)
+
+    def component_rows(self):
+        """(name, required, file field, paper field) for the template."""
+        return [(name, required, self[f"file_{key}"], self[f"paper_{key}"])
+                for key, name, required in self.component_specs]
+
+    def clean(self):
+        cleaned = super().clean()
+        self.kinds = {}
+        for key, _name, _required in self.component_specs:
+            upload = cleaned.get(f"file_{key}")
+            if upload:
+                try:
+                    self.kinds[key] = check_upload(upload)
+                except forms.ValidationError as error:
+                    self.add_error(f"file_{key}", error)
+        if self.refusing:
+            if not (cleaned.get("refusal_reason") or "").strip():
+                self.add_error("refusal_reason", _("Vui lòng ghi lý do từ chối tiếp nhận."))
+            return cleaned
+        missing = [name for key, name, required in self.component_specs
+                   if required and not cleaned.get(f"file_{key}") and not cleaned.get(f"paper_{key}")
+                   and f"file_{key}" not in self.errors]
+        if missing:
+            raise forms.ValidationError(
+                _("Thiếu thành phần hồ sơ bắt buộc: %(names)s. Vui lòng quét, tải lên hoặc đánh dấu đã nhận bản "
+                  "giấy.") % {"names": "; ".join(missing)})
+        return cleaned
+
+
+class VersionForm(forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args, dossier=None, **kwargs):
+        self.dossier = dossier
+        kwargs.setdefault("initial", {})
+        if dossier is not None:
+            kwargs["initial"].setdefault("version", dossier.version)
+        super().__init__(*args, **kwargs)
+
+
+class NoteForm(VersionForm):
+    note = forms.CharField(label=gettext_lazy("Ghi chú"), required=False, max_length=2000,
+                           widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ReasonForm(VersionForm):
+    reason = forms.CharField(label=gettext_lazy("Lý do"), max_length=4000, widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": gettext_lazy("Vui lòng ghi lý do.")})
+
+
+class SupplementRequestForm(VersionForm):
+    reason = forms.CharField(label=gettext_lazy("Nội dung cần bổ sung, hoàn thiện"), max_length=4000,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": gettext_lazy("Vui lòng ghi nội dung cần bổ sung.")})
+
+
+class AssignForm(VersionForm):
+    assignee = forms.ModelChoiceField(label=gettext_lazy("Cán bộ xử lý"), queryset=None)
+    note = forms.CharField(label=gettext_lazy("Ghi chú"), required=False, max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].queryset = officers_for_assignment(self.dossier)
+        self.fields["assignee"].label_from_instance = (
+            lambda user: f"{user.membership.full_name or user.get_username()} ({user.membership.unit})")
+
+
+class HandOverForm(VersionForm):
+    to_unit = forms.ModelChoiceField(label=gettext_lazy("Chuyển đến đơn vị"), queryset=None)
+    days = forms.DecimalField(label=gettext_lazy("Thời gian xử lý của bước (ngày làm việc)"), min_value=0,
+                              max_value=60, decimal_places=1, initial=1)
+    note = forms.CharField(label=gettext_lazy("Nội dung chuyển"), required=False, max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["to_unit"].queryset = Unit.objects.exclude(pk=self.dossier.holder_id).order_by("position", "id")
+        self.fields["to_unit"].label_from_instance = lambda unit: f"{unit.name} ({unit.code})"
+
+
+class FeesForm(VersionForm):
+    amount_vnd = forms.IntegerField(label=gettext_lazy("Số tiền phải nộp (đồng)"), min_value=0)
+    note = forms.CharField(label=gettext_lazy("Nội dung nghĩa vụ tài chính"), max_length=2000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.dossier is not None:
+            self.fields["amount_vnd"].initial = self.dossier.fee_vnd
+
+
+class SupplementDoneForm(NoteForm):
+    file = forms.FileField(label=gettext_lazy("Tệp giấy tờ bổ sung (nếu có)"), required=False)
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        self.kind = check_upload(upload) if upload else None
+        return upload
+
+
+class ResolveForm(VersionForm):
+    result_text = forms.CharField(label=gettext_lazy("Nội dung kết quả giải quyết"), required=False,
+                                  max_length=8000, widget=forms.Textarea(attrs={"rows": 4}))
+
+    def clean_result_text(self):
+        text = self.cleaned_data.get("result_text", "").strip()
+        if not text and self.dossier.procedure.written_result:
+            raise forms.ValidationError(_("Thủ tục này có kết quả bằng văn bản: vui lòng nhập nội dung kết quả."))
+        return text
+
+
+class ApologyForm(VersionForm):
+    reason = forms.CharField(label=gettext_lazy("Lý do chậm trễ"), max_length=4000,
+                             widget=forms.Textarea(attrs={"rows": 3}),
+                             error_messages={"required": gettext_lazy("Vui lòng ghi lý do chậm trễ.")})
+    new_due = forms.DateTimeField(
+        label=gettext_lazy("Thời gian hẹn trả mới"), input_formats=[DATETIME_LOCAL, "%d/%m/%Y %H:%M"],
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL))
+
+    def __init__(self, *args, effective_due=None, **kwargs):
+        self.effective_due = effective_due
+        super().__init__(*args, **kwargs)
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.effective_due is not None and timezone.now() > self.effective_due:
+            raise forms.ValidationError(
+                _("Văn bản xin lỗi và hẹn lại phải được ban hành trước thời hạn trả kết quả; hồ sơ đã quá hạn."))
+        new_due = cleaned.get("new_due")
+        if new_due is not None and self.effective_due is not None and new_due <= self.effective_due:
+            self.add_error("new_due", _("Thời gian hẹn trả mới phải sau thời gian hẹn trả hiện tại."))
+        return cleaned
+
+
+class QueueFilterForm(forms.Form):
+    SCOPES = [("unit", gettext_lazy("Của đơn vị")), ("mine", gettext_lazy("Được giao cho tôi"))]
+    URGENCIES = [("", gettext_lazy("Tất cả")), ("overdue", gettext_lazy("Quá hạn")),
+                 ("due_soon", gettext_lazy("Đến hạn trong 1 ngày làm việc")), ("in_time", gettext_lazy("Trong hạn")),
+                 ("paused", gettext_lazy("Đang tạm dừng")), ("done", gettext_lazy("Chờ trả kết quả"))]
+
+    q = forms.CharField(label=gettext_lazy("Mã hồ sơ hoặc tên người nộp"), required=False, max_length=200)
+    scope = forms.ChoiceField(label=gettext_lazy("Phạm vi"), choices=SCOPES, required=False)
+    urgency = forms.ChoiceField(label=gettext_lazy("Thời hạn"), choices=URGENCIES, required=False)
+    status = forms.TypedChoiceField(label=gettext_lazy("Trạng thái"), required=False, coerce=int, empty_value=None)
+
+    def __init__(self, *args, statuses=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", _("Tất cả"))] + [(s.value, s.label) for s in statuses]

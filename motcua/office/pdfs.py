@@ -1,0 +1,192 @@
+"""The documents the one-stop desk and the units issue (forms of Circular 03/2025/TT-VPCP), as PDFs.
+
+Each function takes stored facts only (the dossier, its events, its components), so printing a document
+again gives the same text. Layout, fonts and the QR code are `motcua.results.documents`' business.
+"""
+
+from datetime import datetime
+
+from django.conf import settings
+from django.utils.formats import number_format
+
+from motcua.dossiers.constants import PauseKind
+from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.lib.workingtime import LOCAL_TZ
+from motcua.office.text import when
+from motcua.results import certificates, signing
+from motcua.results.documents import render_official_document
+
+
+def _applicant(dossier: Dossier) -> list[str]:
+    lines = [f"Ông/Bà: {dossier.applicant_name or '—'}"]
+    if dossier.applicant_id_number:
+        lines.append(f"Số định danh cá nhân: {dossier.applicant_id_number}")
+    if dossier.applicant_address:
+        lines.append(f"Địa chỉ: {dossier.applicant_address}")
+    if dossier.applicant_phone:
+        lines.append(f"Số điện thoại: {dossier.applicant_phone}")
+    return lines
+
+
+def _signer(event: DossierEvent | None) -> str | None:
+    if event is None or event.actor is None:
+        return None
+    membership = getattr(event.actor, "membership", None)
+    return (membership.full_name if membership is not None and membership.full_name else None) or str(event.actor)
+
+
+def _first_event(dossier: Dossier, action: str) -> DossierEvent | None:
+    return dossier.events.filter(action=action).select_related("actor").order_by("at", "id").first()
+
+
+def _last_event(dossier: Dossier, action: str) -> DossierEvent | None:
+    return dossier.events.filter(action=action).select_related("actor").order_by("-at", "-id").first()
+
+
+def receipt_slip(dossier: Dossier) -> bytes:
+    """Giấy tiếp nhận hồ sơ và hẹn trả kết quả, with the due time and a QR code of the dossier code."""
+    components = [["STT", "Tên giấy tờ", "Hình thức"]]
+    for index, component in enumerate(dossier.components.order_by("id"), start=1):
+        form = "Bản điện tử (đã số hóa)" if component.digitized else "Bản giấy"
+        components.append([str(index), component.name, form])
+    paragraphs = [
+        f"Bộ phận Một cửa {dossier.received_by.name} tiếp nhận hồ sơ của:",
+        *_applicant(dossier),
+        f"Nội dung yêu cầu giải quyết: {dossier.procedure.name} (mã thủ tục {dossier.procedure.code}).",
+        f"Cơ quan giải quyết: {dossier.unit.name}.",
+        f"Mã hồ sơ: {dossier.code}",
+        f"Thời gian nhận hồ sơ: {when(dossier.received_at)}.",
+        f"Thời gian trả kết quả giải quyết hồ sơ: {when(dossier.due_at)}.",
+    ]
+    if dossier.fee_vnd:
+        paragraphs.append(f"Phí, lệ phí: {number_format(dossier.fee_vnd, force_grouping=True)} đồng.")
+    paragraphs.append("Thành phần hồ sơ đã nhận:" if len(components) > 1 else "Thành phần hồ sơ: không có.")
+    return render_official_document(
+        "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", dossier.received_by.name, f"{dossier.code}/TNHS",
+        dossier.received_at.astimezone(LOCAL_TZ).date(), paragraphs, table=components if len(components) > 1 else None,
+        qr_text=dossier.code, qr_caption=f"Mã hồ sơ {dossier.code}", signer_title="Người tiếp nhận",
+        signer_name=_signer(_first_event(dossier, "create")))
+
+
+def refusal(dossier: Dossier) -> bytes | None:
+    """Phiếu từ chối tiếp nhận giải quyết hồ sơ, or None when the dossier was not refused."""
+    event = _last_event(dossier, "refuse")
+    if event is None:
+        return None
+    paragraphs = [
+        f"Bộ phận Một cửa {dossier.received_by.name} tiếp nhận hồ sơ đề nghị {dossier.procedure.name} của:",
+        *_applicant(dossier),
+        f"Mã hồ sơ: {dossier.code}",
+        "Sau khi xem xét, đối chiếu thành phần hồ sơ, cơ quan, đơn vị từ chối tiếp nhận hồ sơ với lý do sau:",
+        event.note or "—",
+        "Xin thông báo để Ông/Bà được biết và thực hiện.",
+    ]
+    return render_official_document(
+        "PHIẾU TỪ CHỐI TIẾP NHẬN GIẢI QUYẾT HỒ SƠ", dossier.received_by.name, f"{dossier.code}/TCHS",
+        event.at.astimezone(LOCAL_TZ).date(), paragraphs, qr_text=dossier.code,
+        qr_caption=f"Mã hồ sơ {dossier.code}", signer_title="Người tiếp nhận", signer_name=_signer(event))
+
+
+def supplement_request(dossier: Dossier) -> bytes | None:
+    """Phiếu yêu cầu bổ sung, hoàn thiện hồ sơ, or None when none was requested."""
+    event = _first_event(dossier, "request_supplement")
+    if event is None:
+        return None
+    paragraphs = [
+        f"Ngày {event.at.astimezone(LOCAL_TZ):%d/%m/%Y}, {dossier.unit.name} đã xem xét hồ sơ mã {dossier.code} "
+        f"đề nghị giải quyết thủ tục {dossier.procedure.name} của:",
+        *_applicant(dossier),
+        "Hồ sơ cần bổ sung, hoàn thiện những nội dung sau:",
+        event.note or "—",
+        "Thời gian chờ bổ sung không tính vào thời hạn giải quyết. Trong quá trình hoàn thiện hồ sơ, nếu có "
+        "vướng mắc, Ông/Bà liên hệ Bộ phận Một cửa nơi nộp hồ sơ để được hướng dẫn.",
+    ]
+    return render_official_document(
+        "PHIẾU YÊU CẦU BỔ SUNG, HOÀN THIỆN HỒ SƠ", dossier.unit.name, f"{dossier.code}/BSHS",
+        event.at.astimezone(LOCAL_TZ).date(), paragraphs, qr_text=dossier.code,
+        qr_caption=f"Mã hồ sơ {dossier.code}", signer_title="Người hướng dẫn", signer_name=_signer(event))
+
+
+def apology(dossier: Dossier, event: DossierEvent) -> bytes:
+    """Văn bản xin lỗi và hẹn lại ngày trả kết quả, from its `apologize` event."""
+    new_due = datetime.fromisoformat(event.data["new_due_at"])
+    paragraphs = [
+        f"Ngày {dossier.received_at.astimezone(LOCAL_TZ):%d/%m/%Y}, {dossier.received_by.name} tiếp nhận hồ sơ "
+        f"mã {dossier.code} đề nghị giải quyết thủ tục {dossier.procedure.name} của:",
+        *_applicant(dossier),
+        f"Thời gian hẹn trả kết quả giải quyết hồ sơ: {when(dossier.due_at)}.",
+        f"Tuy nhiên đến nay, {dossier.unit.name} chưa trả kết quả giải quyết hồ sơ cho Ông/Bà đúng hạn vì lý do:",
+        event.data.get("reason") or event.note or "—",
+        f"Sự chậm trễ này đã gây phiền hà, tốn kém chi phí, công sức của Ông/Bà. {dossier.unit.name} xin lỗi "
+        "Ông/Bà và sẽ trả kết quả giải quyết hồ sơ cho Ông/Bà vào lúc: "
+        f"{when(new_due)}.",
+        "Kính mong Ông/Bà thông cảm.",
+    ]
+    return render_official_document(
+        "VĂN BẢN XIN LỖI VÀ HẸN LẠI NGÀY TRẢ KẾT QUẢ", dossier.unit.name, f"{dossier.code}/XL-{event.pk}",
+        event.at.astimezone(LOCAL_TZ).date(), paragraphs, qr_text=dossier.code,
+        qr_caption=f"Mã hồ sơ {dossier.code}", signer_title="Thủ trưởng cơ quan", signer_name=_signer(event))
+
+
+def control_sheet(dossier: Dossier, rows, now: datetime) -> bytes:
+    """Phiếu kiểm soát quá trình giải quyết hồ sơ: each unit's share of the time and its verdict."""
+    table = [["Đơn vị", "Nhận lúc", "Hạn của bước", "Chuyển lúc", "Thời gian xử lý", "Kết quả"]]
+    for row in rows:
+        step = row.handover
+        table.append([step.unit.name, when(step.received_at), when(step.due_at), when(step.released_at),
+                      row.used_text, row.verdict])
+    pauses = [f"{p.get_kind_display()}: từ {when(p.requested_at)} đến {when(p.completed_at)}"
+              for p in dossier.pauses.order_by("requested_at")]
+    paragraphs = [
+        f"Mã hồ sơ: {dossier.code}",
+        f"Thủ tục: {dossier.procedure.name}",
+        f"Người nộp: {dossier.applicant_name or '—'}",
+        f"Đơn vị tiếp nhận: {dossier.received_by.name}. Đơn vị giải quyết: {dossier.unit.name}.",
+        f"Tiếp nhận lúc {when(dossier.received_at)}; hẹn trả lúc {when(dossier.due_at)}.",
+        *([f"Thời gian tạm dừng (không tính vào thời hạn giải quyết): {'; '.join(pauses)}."] if pauses else []),
+        f"Phiếu lập lúc {when(now)}.",
+    ]
+    if dossier.pauses.filter(kind=PauseKind.SUPPLEMENT).count() > 1:
+        paragraphs.append("Hồ sơ đã bị yêu cầu bổ sung quá một lần.")
+    return render_official_document(
+        "PHIẾU KIỂM SOÁT QUÁ TRÌNH GIẢI QUYẾT HỒ SƠ", dossier.unit.name, f"{dossier.code}/PKS",
+        now.astimezone(LOCAL_TZ).date(), paragraphs, table=table, qr_text=dossier.code,
+        qr_caption=f"Mã hồ sơ {dossier.code}")
+
+
+def result_document(dossier: Dossier, code: str, at: datetime, approver: str | None) -> bytes:
+    """The result of the procedure, as the unit issues it (before signing)."""
+    resolve = _last_event(dossier, "resolve")
+    text = (resolve.data.get("result_text") if resolve is not None else "") or ""
+    paragraphs = [
+        f"Căn cứ hồ sơ mã {dossier.code} tiếp nhận lúc {when(dossier.received_at)} tại {dossier.received_by.name};",
+        f"{dossier.unit.name} giải quyết thủ tục {dossier.procedure.name} (mã thủ tục {dossier.procedure.code}) "
+        "cho:",
+        *_applicant(dossier),
+        "Nội dung kết quả giải quyết:",
+        *[line for line in text.splitlines() if line.strip()],
+        f"Mã kết quả điện tử: {code}. Bản điện tử này có giá trị pháp lý khi chữ ký số của cơ quan còn "
+        "nguyên vẹn và được lưu vào kho quản lý dữ liệu điện tử của tổ chức, cá nhân.",
+    ]
+    return render_official_document(
+        f"KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH\n{dossier.procedure.name.upper()}", dossier.unit.name, code,
+        at.astimezone(LOCAL_TZ).date(), paragraphs, qr_text=code, qr_caption=f"Mã kết quả {code}",
+        signer_title="Thủ trưởng cơ quan", signer_name=approver)
+
+
+def pki_dir():
+    return certificates.default_pki_dir()
+
+
+def signed_result(dossier: Dossier, code: str, at: datetime, approver: str | None) -> tuple[bytes, str]:
+    """The result PDF signed (PAdES) with the competent unit's certificate: (bytes, signer name).
+
+    Real certificates come from settings.MOTCUA_SIGNING; without one, the demo PKI under VAR_DIR/pki
+    issues the unit's certificate on first use (allowed only in development).
+    """
+    signer = certificates.signer_for_unit(
+        pki_dir(), dossier.unit.code, dossier.unit.name, getattr(settings, "MOTCUA_SIGNING", {}),
+        allow_demo=getattr(settings, "MOTCUA_ALLOW_DEMO_SIGNING", settings.DEVELOPMENT))
+    pdf = result_document(dossier, code, at, approver)
+    signed = signing.sign_pdf(pdf, signer, reason=f"Phê duyệt kết quả hồ sơ {dossier.code}")
+    return signed, certificates.common_name(certificates.load_certificate(signer.signing_cert))

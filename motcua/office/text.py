@@ -1,0 +1,13 @@
+"""Display formats shared by pages and PDFs."""
+
+from datetime import datetime
+
+from motcua.lib.workingtime import LOCAL_TZ
+
+
+def when(moment: datetime | None) -> str:
+    """"08 giờ 15 phút, ngày 05/11/2025" in Vietnam's time."""
+    if moment is None:
+        return "—"
+    local = moment.astimezone(LOCAL_TZ)
+    return f"{local:%H} giờ {local:%M} phút, ngày {local:%d/%m/%Y}"

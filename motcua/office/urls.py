@@ -1,0 +1,38 @@
+"""Back-office URLs, in Vietnamese: one URL per verb, every change by POST."""
+
+from django.urls import path
+
+from motcua.office.views import auth, documents, dossier, queue, receipt
+
+app_name = "office"
+
+urlpatterns = [
+    path("dang-nhap/ma-xac-thuc/", auth.otp_view, name="otp"),
+    path("dang-nhap/ma-xac-thuc/ma-qr.svg", auth.otp_qr, name="otp_qr"),
+    path("hang-doi/", queue.queue, name="queue"),
+    path("tiep-nhan/", receipt.search, name="receipt_search"),
+    path("tiep-nhan/<str:procedure_code>/", receipt.receive, name="receive"),
+    path("ho-so/<str:code>/", dossier.detail, name="dossier"),
+    path("ho-so/<str:code>/tiep-nhan/", dossier.accept, name="accept"),
+    path("ho-so/<str:code>/tu-choi/", dossier.refuse, name="refuse"),
+    path("ho-so/<str:code>/rut-ho-so/", dossier.withdraw, name="withdraw"),
+    path("ho-so/<str:code>/phan-cong/", dossier.assign, name="assign"),
+    path("ho-so/<str:code>/chuyen-lien-thong/", dossier.hand_over, name="hand_over"),
+    path("ho-so/<str:code>/yeu-cau-bo-sung/", dossier.request_supplement, name="request_supplement"),
+    path("ho-so/<str:code>/da-bo-sung/", dossier.complete_supplement, name="complete_supplement"),
+    path("ho-so/<str:code>/yeu-cau-nghia-vu-tai-chinh/", dossier.request_fees, name="request_fees"),
+    path("ho-so/<str:code>/da-nop-phi/", dossier.fees_paid, name="fees_paid"),
+    path("ho-so/<str:code>/xin-loi-hen-lai/", dossier.apologize, name="apologize"),
+    path("ho-so/<str:code>/dung-xu-ly/", dossier.stop, name="stop"),
+    path("ho-so/<str:code>/xu-ly-xong/", dossier.resolve, name="resolve"),
+    path("ho-so/<str:code>/phe-duyet-ky-so/", dossier.sign, name="sign"),
+    path("ho-so/<str:code>/tra-ket-qua/", dossier.return_result, name="return_result"),
+    path("ho-so/<str:code>/thanh-phan/<int:pk>/", documents.component_file, name="component_file"),
+    path("ho-so/<str:code>/giay-tiep-nhan.pdf", documents.receipt_slip, name="receipt_pdf"),
+    path("ho-so/<str:code>/phieu-tu-choi.pdf", documents.refusal, name="refusal_pdf"),
+    path("ho-so/<str:code>/phieu-yeu-cau-bo-sung.pdf", documents.supplement_request, name="supplement_pdf"),
+    path("ho-so/<str:code>/van-ban-xin-loi/<int:event_id>.pdf", documents.apology, name="apology_pdf"),
+    path("ho-so/<str:code>/phieu-kiem-soat.pdf", documents.control_sheet_pdf, name="control_sheet_pdf"),
+    path("ho-so/<str:code>/ket-qua.pdf", documents.result, name="result_pdf"),
+    path("ho-so/<str:code>/ket-qua/kiem-tra-chu-ky/", documents.verify_result, name="verify_result"),
+]

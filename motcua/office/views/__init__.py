@@ -1,0 +1,1 @@
+"""Back-office views, one module per feature: auth, queue, receipt, dossier (page and actions), documents."""

@@ -1,0 +1,99 @@
+"""Documents of a dossier: the scanned components, the desk's forms as PDFs and the signed result.
+
+Each is reached through its dossier, so the scoping method decides: outside one's scope, "not found".
+"""
+
+from django.conf import settings
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from motcua.office import pdfs
+from motcua.office.access import dossier_or_404, office_required
+from motcua.office.clock import control_sheet
+from motcua.office.models import DossierResult
+from motcua.results import certificates, signing
+from motcua.units.calendars import CalendarBook
+
+
+def _pdf(content: bytes | None, filename: str) -> HttpResponse:
+    if content is None:
+        raise Http404
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    # Personal data: never kept by a shared cache or the browser's back-forward cache.
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+@office_required
+def component_file(request, code, pk):
+    dossier = dossier_or_404(request.user, code)
+    component = dossier.components.filter(pk=pk).exclude(file="").first()
+    if component is None or not component.file:
+        raise Http404
+    extension = component.file.name.rsplit(".", 1)[-1]
+    response = FileResponse(component.file.open("rb"), content_type=component.content_type or "application/pdf",
+                            filename=f"{dossier.code}-{component.pk}.{extension}")
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+@office_required
+def receipt_slip(request, code):
+    dossier = dossier_or_404(request.user, code)
+    return _pdf(pdfs.receipt_slip(dossier), f"giay-tiep-nhan-{dossier.code}.pdf")
+
+
+@office_required
+def refusal(request, code):
+    dossier = dossier_or_404(request.user, code)
+    return _pdf(pdfs.refusal(dossier), f"phieu-tu-choi-{dossier.code}.pdf")
+
+
+@office_required
+def supplement_request(request, code):
+    dossier = dossier_or_404(request.user, code)
+    return _pdf(pdfs.supplement_request(dossier), f"phieu-yeu-cau-bo-sung-{dossier.code}.pdf")
+
+
+@office_required
+def apology(request, code, event_id):
+    dossier = dossier_or_404(request.user, code)
+    event = dossier.events.filter(pk=event_id, action="apologize").first()
+    if event is None:
+        raise Http404
+    return _pdf(pdfs.apology(dossier, event), f"van-ban-xin-loi-{dossier.code}-{event.pk}.pdf")
+
+
+@office_required
+def control_sheet_pdf(request, code):
+    dossier = dossier_or_404(request.user, code)
+    now = timezone.now()
+    rows = control_sheet(dossier, CalendarBook(), now)
+    return _pdf(pdfs.control_sheet(dossier, rows, now), f"phieu-kiem-soat-{dossier.code}.pdf")
+
+
+@office_required
+def result(request, code):
+    dossier = dossier_or_404(request.user, code)
+    stored = DossierResult.objects.filter(dossier=dossier).first()
+    if stored is None:
+        raise Http404
+    with stored.file.open("rb") as handle:
+        return _pdf(handle.read(), f"ket-qua-{dossier.code}.pdf")
+
+
+@office_required
+def verify_result(request, code):
+    """Check the stored result's signature again, as anyone holding the file could."""
+    dossier = dossier_or_404(request.user, code)
+    stored = DossierResult.objects.filter(dossier=dossier).first()
+    if stored is None:
+        raise Http404
+    with stored.file.open("rb") as handle:
+        content = handle.read()
+    roots = [certificates.ensure_demo_pki(pdfs.pki_dir()), *getattr(settings, "MOTCUA_TRUST_ROOTS", [])]
+    check = signing.verify_pdf(content, roots)
+    return render(request, "office/partials/verification.html", {"dossier": dossier, "check": check,
+                                                                 "result": stored})

@@ -1,0 +1,234 @@
+"""The dossier page (timeline, control sheet, documents, the actions the user may take) and one POST
+view per action. Buttons come from the state machine's table filtered by `can_act`."""
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from motcua.dossiers.constants import PauseKind, Status
+from motcua.dossiers.lifecycle import ACTION_LABELS, TransitionError, allowed_actions
+from motcua.office import actions, forms
+from motcua.office.access import can_act, dossier_or_404, office_required
+from motcua.office.clock import clock_of, control_sheet
+from motcua.office.models import DossierResult
+from motcua.units.calendars import CalendarBook
+
+# action of the state machine -> (url name, form class). "start" is assigning a received dossier.
+ACTION_FORMS = {
+    "receive": ("office:accept", forms.VersionForm),
+    "start": ("office:assign", forms.AssignForm),
+    "assign": ("office:assign", forms.AssignForm),
+    "hand_over": ("office:hand_over", forms.HandOverForm),
+    "request_supplement": ("office:request_supplement", forms.SupplementRequestForm),
+    "complete_supplement": ("office:complete_supplement", forms.SupplementDoneForm),
+    "request_fees": ("office:request_fees", forms.FeesForm),
+    "fees_paid": ("office:fees_paid", forms.NoteForm),
+    "apologize": ("office:apologize", forms.ApologyForm),
+    "resolve": ("office:resolve", forms.ResolveForm),
+    "sign_result": ("office:sign", forms.VersionForm),
+    "return_result": ("office:return_result", forms.NoteForm),
+    "stop": ("office:stop", forms.ReasonForm),
+    "refuse": ("office:refuse", forms.ReasonForm),
+    "withdraw": ("office:withdraw", forms.ReasonForm),
+}
+
+
+def _available(dossier, action: str) -> bool:
+    """Preconditions the state machine checks only when acting, shown here so no useless button appears."""
+    if action == "request_supplement":
+        return not dossier.pauses.filter(kind=PauseKind.SUPPLEMENT).exists()
+    has_result = DossierResult.objects.filter(dossier=dossier).exists()
+    if action == "sign_result":
+        return not has_result
+    if action == "return_result":
+        return has_result or not dossier.procedure.written_result
+    return True
+
+
+def _form_kwargs(action, dossier, clock):
+    return {"effective_due": clock.effective_due} if action == "apologize" else {}
+
+
+def _page(request, dossier, bound=None, status=200):
+    """Render the dossier page; `bound` = (action, form with errors) re-shown after a refused post."""
+    calendars, now = CalendarBook(), timezone.now()
+    clock = clock_of(dossier, calendars.for_unit(dossier.unit.code), now)
+    action_forms = []
+    for action in allowed_actions(dossier.status):
+        if action not in ACTION_FORMS or not can_act(request.user, dossier, action) or not _available(dossier, action):
+            continue
+        url_name, form_class = ACTION_FORMS[action]
+        if bound is not None and bound[0] == action:
+            form = bound[1]
+        else:
+            form = form_class(dossier=dossier, **_form_kwargs(action, dossier, clock))
+        action_forms.append({"action": action, "label": ACTION_LABELS[action], "url_name": url_name, "form": form,
+                             "multipart": form.is_multipart()})
+    events = dossier.events.select_related("actor__membership").order_by("at", "id")
+    return render(request, "office/dossier.html", {
+        "dossier": dossier, "clock": clock, "now": now, "action_forms": action_forms, "events": events,
+        "sheet": control_sheet(dossier, calendars, now),
+        "components": dossier.components.order_by("id"),
+        "apologies": [e for e in events if e.action == "apologize"],
+        "has_refusal": any(e.action == "refuse" for e in events),
+        "has_supplement": any(e.action == "request_supplement" for e in events),
+        "result": DossierResult.objects.filter(dossier=dossier).first(),
+    }, status=status)
+
+
+@office_required
+def detail(request, code):
+    return _page(request, dossier_or_404(request.user, code))
+
+
+def _act(request, code, action, perform, success):
+    """Shared body of the action views: scope (404), permission (403), form (400), then the action."""
+    dossier = dossier_or_404(request.user, code)
+    if action == "assign" and dossier.status == Status.RECEIVED:
+        action = "start"
+    if not can_act(request.user, dossier, action):
+        raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này trên hồ sơ."))
+    form_class = ACTION_FORMS[action][1]
+    kwargs = {}
+    if action == "apologize":
+        kwargs = {"effective_due": clock_of(dossier, CalendarBook().for_unit(dossier.unit.code),
+                                            timezone.now()).effective_due}
+    form = form_class(request.POST, request.FILES, dossier=dossier, **kwargs)
+    if not form.is_valid():
+        messages.error(request, _("Chưa thực hiện được: vui lòng kiểm tra lại thông tin đã nhập."))
+        return _page(request, dossier, bound=(action, form), status=400)
+    try:
+        perform(dossier, form, form.cleaned_data)
+    except TransitionError as error:
+        messages.error(request, str(error))
+    else:
+        messages.success(request, success % {"code": dossier.code})
+    return redirect("office:dossier", code=dossier.code)
+
+
+@office_required
+@require_POST
+def accept(request, code):
+    return _act(request, code, "receive", lambda d, f, c: actions.do_accept_online(
+        d, actor=request.user, version=c["version"]), _("Đã tiếp nhận hồ sơ %(code)s."))
+
+
+@office_required
+@require_POST
+def assign(request, code):
+    return _act(request, code, "assign", lambda d, f, c: actions.do_assign(
+        d, actor=request.user, assignee=c["assignee"], version=c["version"], note=c["note"]),
+        _("Đã phân công xử lý hồ sơ %(code)s."))
+
+
+@office_required
+@require_POST
+def hand_over(request, code):
+    return _act(request, code, "hand_over", lambda d, f, c: actions.do_hand_over(
+        d, actor=request.user, to_unit=c["to_unit"], days=float(c["days"]), version=c["version"], note=c["note"]),
+        _("Đã chuyển hồ sơ %(code)s sang đơn vị khác."))
+
+
+@office_required
+@require_POST
+def request_supplement(request, code):
+    return _act(request, code, "request_supplement", lambda d, f, c: actions.do_request_supplement(
+        d, actor=request.user, reason=c["reason"], version=c["version"]),
+        _("Đã yêu cầu bổ sung hồ sơ %(code)s. In phiếu yêu cầu bổ sung cho người nộp."))
+
+
+@office_required
+@require_POST
+def complete_supplement(request, code):
+    def perform(dossier, form, data):
+        component = None
+        if data.get("file"):
+            component = actions.ComponentInput(_("Giấy tờ bổ sung"), upload=data["file"], kind=form.kind)
+        actions.do_complete_supplement(dossier, actor=request.user, version=data["version"], note=data["note"],
+                                       component=component)
+    return _act(request, code, "complete_supplement", perform, _("Đã nhận hồ sơ bổ sung %(code)s."))
+
+
+@office_required
+@require_POST
+def request_fees(request, code):
+    return _act(request, code, "request_fees", lambda d, f, c: actions.do_request_fees(
+        d, actor=request.user, amount_vnd=c["amount_vnd"], note=c["note"], version=c["version"]),
+        _("Đã thông báo nghĩa vụ tài chính cho hồ sơ %(code)s."))
+
+
+@office_required
+@require_POST
+def fees_paid(request, code):
+    return _act(request, code, "fees_paid", lambda d, f, c: actions.do_fees_paid(
+        d, actor=request.user, version=c["version"], note=c["note"]),
+        _("Đã ghi nhận hoàn thành nghĩa vụ tài chính của hồ sơ %(code)s."))
+
+
+@office_required
+@require_POST
+def apologize(request, code):
+    return _act(request, code, "apologize", lambda d, f, c: actions.do_apologize(
+        d, actor=request.user, reason=c["reason"], new_due=c["new_due"], version=c["version"]),
+        _("Đã lập văn bản xin lỗi và hẹn lại cho hồ sơ %(code)s."))
+
+
+@office_required
+@require_POST
+def stop(request, code):
+    return _act(request, code, "stop", lambda d, f, c: actions.do_stop(
+        d, actor=request.user, reason=c["reason"], version=c["version"]), _("Đã dừng xử lý hồ sơ %(code)s."))
+
+
+@office_required
+@require_POST
+def refuse(request, code):
+    return _act(request, code, "refuse", lambda d, f, c: actions.do_refuse_at_receipt(
+        d, actor=request.user, reason=c["reason"], version=c["version"]),
+        _("Đã từ chối tiếp nhận hồ sơ %(code)s."))
+
+
+@office_required
+@require_POST
+def withdraw(request, code):
+    return _act(request, code, "withdraw", lambda d, f, c: actions.do_withdraw(
+        d, actor=request.user, reason=c["reason"], version=c["version"]),
+        _("Đã ghi nhận công dân rút hồ sơ %(code)s."))
+
+
+@office_required
+@require_POST
+def resolve(request, code):
+    return _act(request, code, "resolve", lambda d, f, c: actions.do_resolve(
+        d, actor=request.user, result_text=c["result_text"], version=c["version"]),
+        _("Hồ sơ %(code)s đã xử lý xong, chờ lãnh đạo phê duyệt và ký số kết quả."))
+
+
+@office_required
+@require_POST
+def sign(request, code):
+    from motcua.office import pdfs  # signing pulls in pyHanko; only this view needs it
+
+    def perform(dossier, form, data):
+        # Checked before the slow signing as well; the action checks again when it writes.
+        actions.check_signable(dossier, data["version"])
+        at = timezone.now()
+        membership = getattr(request.user, "membership", None)
+        approver = (membership.full_name if membership and membership.full_name else request.user.get_username())
+        signed, signer_name = pdfs.signed_result(dossier, actions.result_code(dossier), at, approver)
+        actions.do_approve_and_sign(dossier, actor=request.user, version=data["version"], signed_pdf=signed,
+                                    signer_name=signer_name, at=at)
+    return _act(request, code, "sign_result", perform,
+                _("Đã phê duyệt và ký số kết quả hồ sơ %(code)s; kết quả đã được đưa vào kho dữ liệu của người "
+                  "nộp."))
+
+
+@office_required
+@require_POST
+def return_result(request, code):
+    return _act(request, code, "return_result", lambda d, f, c: actions.do_return(
+        d, actor=request.user, version=c["version"], note=c["note"]),
+        _("Đã trả kết quả hồ sơ %(code)s; hồ sơ kết thúc."))
