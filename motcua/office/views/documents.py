@@ -95,5 +95,5 @@ def verify_result(request, code):
         content = handle.read()
     roots = [certificates.ensure_demo_pki(pdfs.pki_dir()), *getattr(settings, "MOTCUA_TRUST_ROOTS", [])]
     check = signing.verify_pdf(content, roots)
-    return render(request, "office/partials/verification.html", {"dossier": dossier, "check": check,
+    return render(request, "office/verification.html", {"dossier": dossier, "check": check,
                                                                  "result": stored})
