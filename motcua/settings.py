@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "motcua.catalog",
     "motcua.dossiers",
     "motcua.feedback",
+    "motcua.payments",
     "motcua.interchange",
     "motcua.office",
     "motcua.indicators",

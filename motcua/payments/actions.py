@@ -1,0 +1,34 @@
+"""Recording a payment: the payment row, the dossier's online-payment moment and the audit event, at once."""
+
+from django.db import transaction
+from django.utils import timezone
+
+from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.payments.models import Method, Payment
+
+
+class PaymentError(ValueError):
+    """A payment that cannot be recorded (shown to the user as is)."""
+
+
+def do_record_payment(dossier: Dossier, amount_vnd: int, method: str, actor=None, reference: str = "",
+                      paid_at=None) -> Payment:
+    if amount_vnd <= 0:
+        raise PaymentError("Số tiền thanh toán phải lớn hơn 0.")
+    if method not in Method.values:
+        raise PaymentError(f"Hình thức thanh toán không hợp lệ: {method}")
+    if reference and Payment.objects.filter(method=method, reference=reference).exists():
+        raise PaymentError(f"Giao dịch {reference} đã được ghi nhận.")
+    paid_at = paid_at or timezone.now()
+    with transaction.atomic():
+        payment = Payment.objects.create(dossier=dossier, amount_vnd=amount_vnd, method=method,
+                                         paid_at=paid_at, reference=reference)
+        if method == Method.ONLINE:
+            # Only the first online payment sets the moment indicator 3.7 reads.
+            Dossier.objects.filter(pk=dossier.pk, paid_online_at__isnull=True).update(paid_online_at=paid_at)
+        DossierEvent.objects.create(
+            dossier=dossier, actor=actor, actor_label=str(actor or ""), action="payment",
+            old_status=dossier.status, new_status=dossier.status, at=paid_at,
+            note=f"{amount_vnd:,} đ", data={"method": method, "reference": reference, "payment": payment.pk})
+    dossier.refresh_from_db(fields=["paid_online_at"])
+    return payment
