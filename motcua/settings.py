@@ -5,7 +5,7 @@ from pathlib import Path
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from motcua.env import env_bool, env_int, env_str
+from motcua.env import env_bool, env_int, env_json_object, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
 VAR_DIR = Path(env_str("MOTCUA_VAR_DIR", str(BASE_DIR.parent / "var")))
@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "motcua.interchange",
     "motcua.office",
     "motcua.indicators",
+    "motcua.reports",
     "motcua.demo",
 ]
 
@@ -115,6 +116,14 @@ X_FRAME_OPTIONS = "DENY"
 
 # Upload limit for dossier components, in bytes (configurable).
 MOTCUA_MAX_UPLOAD_BYTES = env_int("MOTCUA_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+
+# Units' real signing certificates, as a JSON object {"unit code": {"pkcs12": path, "passphrase_env": VAR}}
+# (see motcua/results/certificates.py). A unit without one signs with the demo PKI under VAR_DIR/pki,
+# which is allowed in development only: a production result must never carry a demo signature.
+MOTCUA_SIGNING = env_json_object("MOTCUA_SIGNING", {})
+MOTCUA_ALLOW_DEMO_SIGNING = env_bool("MOTCUA_ALLOW_DEMO_SIGNING", DEVELOPMENT)
+# Root certificates (paths, comma-separated) trusted when the back office re-checks a signed result.
+MOTCUA_TRUST_ROOTS = [p for p in env_str("MOTCUA_TRUST_ROOTS", "").split(",") if p]
 
 LOGGING = {
     "version": 1,

@@ -13,5 +13,7 @@ urlpatterns = [
     path("dang-nhap/", office_auth.login_view, name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
+    path("chi-so/", include("motcua.indicators.page_urls")),
+    path("bao-cao/", include("motcua.reports.urls")),
     path("", include("motcua.office.urls")),
 ]

@@ -63,6 +63,14 @@ def demo_accounts() -> list[DemoAccount]:
         accounts += [DemoAccount(f"{prefix}.{suffix}", role, unit.code, f"{label} – {unit.name}")
                      for role, suffix, label in officers]
     accounts.append(DemoAccount("congdan", Role.CITIZEN, None, "Nguyễn Văn An"))
+    # Any other role (e.g. the read-only viewer) gets one account in Sở Tài chính, so that every role
+    # of `Role` can be tried, including roles added after this list was written.
+    covered = {a.role for a in accounts}
+    home = finance or province
+    for role in Role:
+        if role not in covered:
+            accounts.append(DemoAccount(f"stc.{role.value}" if finance else f"demo.{role.value}", role,
+                                        home and home.code, f"{role.label} – {home.name if home else ''}"))
     return accounts
 
 

@@ -71,6 +71,7 @@ FIELD_VOLUME = {
     ("province", "Lý lịch tư pháp"): 3.0,
     ("province", "Thành lập và hoạt động doanh nghiệp"): 2.5,
     ("province", "Việc làm"): 2.5,
+    ("province", "Đường bộ"): 3.0,  # driving licences
     ("commune", "Người có công"): 1.5,
     ("commune", "Hoạt động xây dựng"): 1.5,
 }
@@ -107,7 +108,7 @@ def _sec(moment: datetime) -> int:
 
 
 class _Clock:
-    """Local seconds ↔ text, with the date part and the time-of-day part each formatted once."""
+    """Local seconds → ISO 8601 text, with each date and each time of day formatted once."""
 
     def __init__(self):
         self._days: dict[int, str] = {}
@@ -149,7 +150,8 @@ class _Cumulative:
         self.total = total
 
     def pick(self, rng):
-        return self.items[bisect.bisect_right(self.cumulative, rng.random() * self.total)]
+        index = bisect.bisect_right(self.cumulative, rng.random() * self.total)
+        return self.items[min(index, len(self.items) - 1)]  # r * total may round up to total
 
 
 def online_share(day: date) -> float:

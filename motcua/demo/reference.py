@@ -16,7 +16,6 @@ import tempfile
 import zlib
 from dataclasses import dataclass, field
 from datetime import time
-from functools import cached_property
 from pathlib import Path
 
 from motcua.interchange import schema as s
@@ -62,11 +61,7 @@ class Reference:
     units: list[dict]  # units.csv rows: code, name, kind, parent_code, e_certified_copy (bool)
     procedures: list[dict]  # procedures.csv rows, strings as in the file
     authority: list[tuple[str, str]]  # (unit_code, procedure_code)
-    components: dict = field(default_factory=dict)
-
-    @cached_property
-    def unit_names(self) -> dict[str, str]:
-        return {u["code"]: u["name"] for u in self.units}
+    components: dict = field(default_factory=dict)  # components.json: {procedure code: [{name, required}]}
 
 
 def _split_fields(text: str) -> tuple[str, ...]:

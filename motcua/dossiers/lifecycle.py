@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from motcua.dossiers.constants import Ending, PauseKind, Status
 from motcua.dossiers.models import Dossier, DossierEvent, DossierPause
+from motcua.indicators.changes import dossiers_changed
 
 S = Status
 
@@ -135,6 +136,8 @@ def transition(dossier: Dossier, action: str, actor=None, note: str = "", at=Non
         event = DossierEvent.objects.create(
             dossier=dossier, actor=actor, actor_label=str(actor or ""), action=action,
             old_status=old, new_status=new, at=at, note=note, data=data or {})
+        # The live index re-reads this dossier on its next request (committed with the change or not at all).
+        dossiers_changed([dossier.pk])
     dossier.status = new
     dossier.version += 1
     for name, value in fields.items():
@@ -144,9 +147,12 @@ def transition(dossier: Dossier, action: str, actor=None, note: str = "", at=Non
 
 def record_creation(dossier: Dossier, actor=None, note: str = "", at=None, data=None) -> DossierEvent:
     """The first event of a dossier created in this system (online submission or receipt at a desk)."""
-    return DossierEvent.objects.create(
-        dossier=dossier, actor=actor, actor_label=str(actor or ""), action="create", old_status=None,
-        new_status=dossier.status, at=at or dossier.received_at, note=note, data=data or {})
+    with transaction.atomic():
+        event = DossierEvent.objects.create(
+            dossier=dossier, actor=actor, actor_label=str(actor or ""), action="create", old_status=None,
+            new_status=dossier.status, at=at or dossier.received_at, note=note, data=data or {})
+        dossiers_changed([dossier.pk])
+    return event
 
 
 def status_from_facts(*, resolved_at, returned_at, ended, supplements, fee_waits) -> Status:

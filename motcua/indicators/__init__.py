@@ -9,4 +9,8 @@ a database-backed implementation is checked against:
 - `semantics`: the per-dossier and per-feedback meaning of interchange.md (end, pause, lateness, periods);
 - `scoring`: linear and threshold scoring and the rounding conventions;
 - `compute`: numerators, denominators, rates and points per unit, as the `motcua index --json` object.
+
+The Django side uses them: `from_db` (the database as a `Record`), `service` (the numbers every page,
+report and command asks for), `members` (the items behind one number, with the engine's own facts and
+selectors), and the officers' pages (`views`, `forms`, `comparison`, `page_urls`; docs/reports.md).
 """

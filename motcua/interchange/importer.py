@@ -7,9 +7,12 @@ of dossiers imports in bounded memory.
 """
 
 import hashlib
+import json
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from operator import itemgetter
 from pathlib import Path
 
 from django.conf import settings
@@ -22,6 +25,7 @@ from motcua.dossiers.constants import CHANNEL_BY_NAME, PauseKind
 from motcua.dossiers.lifecycle import status_from_facts
 from motcua.dossiers.models import Dossier, DossierCodeSequence, DossierPause
 from motcua.feedback.models import Feedback
+from motcua.indicators.changes import record_replaced
 from motcua.interchange import reading as r
 from motcua.interchange import schema as s
 from motcua.interchange.models import ImportBatch
@@ -181,6 +185,8 @@ def import_folder(folder, progress_factory: Callable | None = None) -> ImportRes
         batch.counts = {"units": len(validated.units), "procedures": len(validated.procedures),
                         "authority": len(validated.authority), "dossiers": dossiers, "feedback": feedback}
         batch.save(update_fields=["counts"])
+        # Last, so that the clock row is locked only for the commit: the live index rebuilds once.
+        record_replaced()
     return ImportResult(batch=batch, counts=batch.counts)
 
 
@@ -232,12 +238,10 @@ def _write_dossiers(folder: Path, batch, units, procedures, progress) -> int:
     base = (Dossier.objects.aggregate(m=Max("position"))["m"] or 0) + 1
     unit_ids = {code: u.pk for code, u in units.items()}
     procedure_ids = {code: p.pk for code, p in procedures.items()}
-    insert = _DossierInsert()
-    log = r.ProblemLog()
+    inserts = {model: _PlainInsert(model) for model in (Dossier, DossierPause, DossierCodeSequence)}
     chunk, pauses, count, sequences = [], {}, 0, {}
-    with insert.large_cache():
-        for line, obj in r.read_jsonl(folder / "dossiers.jsonl", s.DOSSIER_KEYS, log):
-            d = r.parse_dossier(obj)  # pass 1 proved every line parses
+    with inserts[Dossier].large_cache():
+        for line, d in _validated_dossiers(folder / "dossiers.jsonl"):
             values = _dossier_values(d, unit_ids, procedure_ids, limits, policy)
             values["import_batch_id"] = batch.pk
             values["position"] = base + line
@@ -246,16 +250,46 @@ def _write_dossiers(folder: Path, batch, units, procedures, progress) -> int:
                 pauses[d["code"]] = d
             _note_sequence(sequences, d["code"])
             if len(chunk) >= CHUNK:
-                count += _flush_dossiers(chunk, pauses, existing_codes, insert)
+                count += _flush_dossiers(chunk, pauses, existing_codes, inserts)
                 if progress:
                     progress(len(chunk))
                 chunk, pauses = [], {}
         if chunk:
-            count += _flush_dossiers(chunk, pauses, existing_codes, insert)
+            count += _flush_dossiers(chunk, pauses, existing_codes, inserts)
             if progress:
                 progress(len(chunk))
-    _bump_sequences(sequences)
+        _bump_sequences(sequences, inserts[DossierCodeSequence])
     return count
+
+
+_TIMESTAMP_KEYS = ("received_at", "due_at", "resolved_at", "returned_at", "ended_at", "synced_at", "paid_online_at")
+
+
+def _validated_dossiers(path: Path):
+    """Pass 2's reading of dossiers.jsonl: (line number, the dict `reading.parse_dossier` returns).
+
+    Pass 1 proved that every line is an object with exactly the format's keys and values of the right
+    types, so this only converts: timestamps to datetimes, intervals and the e-result to tuples. It skips
+    the checks that made reading the file twice cost as much as writing it. Line numbers count blank
+    lines, as `reading.read_jsonl` does, because they become the dossiers' positions.
+    """
+    iso = datetime.fromisoformat
+    loads = json.loads
+    with path.open(encoding="utf-8") as handle:
+        for line, text in enumerate(handle, start=1):
+            if not text.strip():
+                continue
+            d = loads(text)
+            for key in _TIMESTAMP_KEYS:
+                if d[key] is not None:
+                    d[key] = iso(d[key])
+            for key in ("supplements", "fee_waits"):
+                if d[key]:
+                    d[key] = [(iso(i["requested_at"]), None if i["completed_at"] is None else iso(i["completed_at"]))
+                              for i in d[key]]
+            if d["e_result"] is not None:
+                d["e_result"] = (d["e_result"]["code"], iso(d["e_result"]["issued_at"]))
+            yield line, d
 
 
 def _dossier_values(d: dict, unit_ids: dict, procedure_ids: dict, limits, policy) -> dict:
@@ -280,62 +314,65 @@ def _dossier_values(d: dict, unit_ids: dict, procedure_ids: dict, limits, policy
     )
 
 
-def _dossier_from(d: dict, units, procedures, limits, policy) -> Dossier:
-    return Dossier(**_dossier_values(d, {c: u.pk for c, u in units.items()},
-                                     {c: p.pk for c, p in procedures.items()}, limits, policy))
-
-
-class _DossierInsert:
-    """A plain multi-row INSERT of new dossiers: the same rows `bulk_create` writes, without compiling
-    the SQL and preparing every value through the field machinery once per row (the import's hot path:
-    that machinery alone held it under 5,000 dossiers per second).
+class _PlainInsert:
+    """A plain multi-row INSERT of new rows of `model`: the rows `bulk_create` would write, without
+    compiling the SQL and preparing every value through the field machinery once per row. That machinery
+    alone held the dossier import under 5,000 rows per second; this is its hot path.
 
     Values are adapted the way the fields would: datetimes by the backend's adapter (SQLite stores them
     as naive UTC text, PostgreSQL takes them aware), other fields by `get_db_prep_save` unless they are
-    plain text, numbers or booleans, which every backend takes as they are. Columns the exchange format
-    does not carry get their field default.
+    plain text, numbers or booleans, which every backend takes as they are. Columns a row does not
+    carry get their field default.
     """
 
     PLAIN = {"CharField", "TextField", "BooleanField", "IntegerField", "BigIntegerField", "SmallIntegerField",
              "PositiveIntegerField", "PositiveSmallIntegerField", "PositiveBigIntegerField", "ForeignKey"}
 
-    def __init__(self):
-        self.connection = connections[router.db_for_write(Dossier)]
+    def __init__(self, model):
+        self.connection = connections[router.db_for_write(model)]
         ops, quote = self.connection.ops, self.connection.ops.quote_name
-        self.fields = [f for f in Dossier._meta.concrete_fields if not f.primary_key]
         adapt_datetime = ops.adapt_datetimefield_value
-        if self.connection.vendor == "sqlite" and settings.USE_TZ:
-            # What SQLite's adapter does for an aware value (naive text in the connection's zone), without
-            # its per-call checks; parse_dossier only ever yields aware datetimes.
-            zone = self.connection.timezone
-            adapt_datetime = lambda value: str(value.astimezone(zone).replace(tzinfo=None))  # noqa: E731
-        self.adapters = []
-        for f in self.fields:
+        if self.connection.vendor == "sqlite" and settings.USE_TZ and self.connection.timezone_name == "UTC":
+            # What SQLite's adapter writes for an aware value (naive UTC text), without its per-call checks:
+            # str() of an aware UTC datetime is the naive text plus "+00:00". parse_dossier only yields
+            # aware datetimes.
+            adapt_datetime = lambda value: str(value.astimezone(UTC))[:-6]  # noqa: E731
+        self.fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+        self.attnames = [f.attname for f in self.fields]
+        self.adapters = []  # (index in the row, adapter) for the values a backend cannot take as they are
+        for index, f in enumerate(self.fields):
             if isinstance(f, DateTimeField):
-                self.adapters.append(adapt_datetime)
-            elif f.get_internal_type() in self.PLAIN:
-                self.adapters.append(None)
-            else:
-                self.adapters.append(lambda value, f=f: f.get_db_prep_save(value, self.connection))
+                self.adapters.append((index, adapt_datetime))
+            elif f.get_internal_type() not in self.PLAIN:
+                self.adapters.append((index, lambda value, f=f: f.get_db_prep_save(value, self.connection)))
         self.defaults = {f.attname: f.get_default() for f in self.fields}
         self.sql = "INSERT INTO {} ({}) VALUES ({})".format(
-            quote(Dossier._meta.db_table), ", ".join(quote(f.column) for f in self.fields),
+            quote(model._meta.db_table), ", ".join(quote(f.column) for f in self.fields),
             ", ".join(["%s"] * len(self.fields)))
-        self.attnames = [f.attname for f in self.fields]
+        self.row_of = itemgetter(*self.attnames)
 
-    def rows(self, chunk: list[dict]):
-        pairs = list(zip(self.attnames, self.adapters, strict=True))
-        defaults = self.defaults
+    def rows(self, chunk: list[dict]) -> list[list]:
+        """Rows in column order. Every dict of a chunk has the same keys; the columns they lack are
+        added to them as their defaults."""
+        if not chunk:
+            return []
+        missing = {a: v for a, v in self.defaults.items() if a not in chunk[0]}
+        row_of, adapters, rows = self.row_of, self.adapters, []
         for values in chunk:
-            row = []
-            for attname, adapt in pairs:
-                value = values[attname] if attname in values else defaults[attname]
-                row.append(value if adapt is None or value is None else adapt(value))
-            yield row
+            if missing:
+                values.update(missing)
+            row = list(row_of(values))
+            for index, adapt in adapters:
+                value = row[index]
+                if value is not None:
+                    row[index] = adapt(value)
+            rows.append(row)
+        return rows
 
     def __call__(self, chunk: list[dict]):
-        with self.connection.cursor() as cursor:
-            cursor.executemany(self.sql, list(self.rows(chunk)))
+        if chunk:
+            with self.connection.cursor() as cursor:
+                cursor.executemany(self.sql, self.rows(chunk))
 
     @contextmanager
     def large_cache(self):
@@ -355,19 +392,19 @@ class _DossierInsert:
                 cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
-def _flush_dossiers(chunk: list[dict], pauses: dict, existing_codes: set, insert: _DossierInsert) -> int:
+def _flush_dossiers(chunk: list[dict], pauses: dict, existing_codes: set, inserts: dict) -> int:
     if any(v["code"] in existing_codes for v in chunk):
         Dossier.objects.bulk_create([Dossier(**v) for v in chunk], update_conflicts=True, unique_fields=["code"],
                                     update_fields=DOSSIER_UPDATE_FIELDS)
     else:
-        insert(chunk)
+        inserts[Dossier](chunk)
     if pauses:
         ids = dict(Dossier.objects.filter(code__in=list(pauses)).values_list("code", "id"))
         replaced = [ids[c] for c in pauses if c in existing_codes]
         if replaced:
             DossierPause.objects.filter(dossier_id__in=replaced).delete()
-        DossierPause.objects.bulk_create([
-            DossierPause(dossier_id=ids[code], kind=kind, requested_at=requested, completed_at=completed)
+        inserts[DossierPause]([
+            {"dossier_id": ids[code], "kind": kind, "requested_at": requested, "completed_at": completed}
             for code, d in pauses.items()
             for kind, key in ((PauseKind.SUPPLEMENT, "supplements"), (PauseKind.FEE_WAIT, "fee_waits"))
             for requested, completed in d[key]
@@ -385,7 +422,7 @@ def _note_sequence(sequences: dict, code: str):
         sequences[key] = number
 
 
-def _bump_sequences(sequences: dict):
+def _bump_sequences(sequences: dict, insert: _PlainInsert | None = None):
     """Codes issued later must never reuse an imported code's number."""
     existing = {(q.unit_code, q.day): q for q in DossierCodeSequence.objects.filter(
         day__in={day for _unit, day in sequences})}
@@ -393,11 +430,14 @@ def _bump_sequences(sequences: dict):
     for (unit_code, day), number in sequences.items():
         sequence = existing.get((unit_code, day))
         if sequence is None:
-            new.append(DossierCodeSequence(unit_code=unit_code, day=day, last=number))
+            new.append({"unit_code": unit_code, "day": day, "last": number})
         elif sequence.last < number:
             sequence.last = number
             changed.append(sequence)
-    DossierCodeSequence.objects.bulk_create(new, batch_size=2000)
+    if insert is None:
+        DossierCodeSequence.objects.bulk_create([DossierCodeSequence(**row) for row in new], batch_size=2000)
+    else:
+        insert(new)
     DossierCodeSequence.objects.bulk_update(changed, ["last"], batch_size=2000)
 
 

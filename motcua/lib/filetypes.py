@@ -10,11 +10,15 @@ from dataclasses import dataclass
 class FileKind:
     content_type: str
     extension: str
+    label: str
 
 
-PDF = FileKind("application/pdf", "pdf")
-PNG = FileKind("image/png", "png")
-JPEG = FileKind("image/jpeg", "jpg")
+PDF = FileKind("application/pdf", "pdf", "PDF")
+PNG = FileKind("image/png", "png", "PNG")
+JPEG = FileKind("image/jpeg", "jpg", "JPEG")
+# What a file name claims; a name that claims one kind over the content of another is refused, because
+# the stored copy would be served (and pushed to the citizen's data store) as something it is not.
+_BY_EXTENSION = {"pdf": PDF, "png": PNG, "jpg": JPEG, "jpeg": JPEG}
 
 _SIGNATURES = (
     (b"%PDF-", PDF),
@@ -30,3 +34,9 @@ def sniff(head: bytes) -> FileKind | None:
         if head.startswith(signature):
             return kind
     return None
+
+
+def claimed_by_name(name: str) -> FileKind | None:
+    """The kind a file name claims by its extension, or None when it claims no accepted kind."""
+    _, dot, extension = (name or "").rpartition(".")
+    return _BY_EXTENSION.get(extension.lower()) if dot else None

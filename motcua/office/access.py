@@ -9,10 +9,11 @@ holds the dossier, leaders sign for the competent unit.
 from functools import wraps
 
 from django.contrib.auth import get_user_model
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import redirect
+from django.urls import reverse
 
 from motcua.core.models import Role
 from motcua.dossiers.models import Dossier
@@ -70,9 +71,18 @@ def unit_ids_of(user) -> set[int]:
 
 def office_required(view):
     """Login, a back-office role and, for administrators, the second factor."""
-    @login_required
     @wraps(view)
     def wrapped(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            # After an expired session, come back to a page that can be shown: a POST-only action URL
+            # would answer 405 to the GET that follows the login, so send the officer to its dossier.
+            if request.method in ("GET", "HEAD"):
+                target = request.get_full_path()
+            elif "code" in kwargs:
+                target = reverse("office:dossier", args=[kwargs["code"]])
+            else:
+                target = request.path
+            return redirect_to_login(target)
         if not otp_satisfied(request):
             return redirect("office:otp")
         if role_of(request.user) not in OFFICE_ROLES:

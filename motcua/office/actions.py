@@ -10,7 +10,7 @@ before someone else's change, or posted twice) is a `ConcurrentChange` and chang
 import hashlib
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -23,10 +23,13 @@ from motcua.dossiers.constants import Channel, Status
 from motcua.dossiers.lifecycle import ConcurrentChange, TransitionError, record_creation, transition
 from motcua.dossiers.models import Dossier, DossierComponent, Handover
 from motcua.dossiers.numbering import next_dossier_code
-from motcua.lib.filetypes import FileKind
+from motcua.lib.filetypes import PDF, FileKind
 from motcua.lib.workingtime import LOCAL_TZ
 from motcua.office.models import DossierResult, SubmissionToken
 from motcua.units.calendars import CalendarBook
+
+# A receipt form left open longer than a working day is stale: its applicant has long gone home.
+TOKEN_LIFETIME = timedelta(hours=12)
 
 
 class DuplicateSubmission(ConcurrentChange):
@@ -59,8 +62,9 @@ def _expect_version(dossier: Dossier, version: int | None) -> None:
 
 
 def _consume_token(token: str, user) -> None:
-    used = SubmissionToken.objects.filter(token=token, user=user, used_at__isnull=True).update(
-        used_at=timezone.now())
+    used = SubmissionToken.objects.filter(
+        token=token, user=user, used_at__isnull=True, created_at__gte=timezone.now() - TOKEN_LIFETIME,
+    ).update(used_at=timezone.now())
     if used != 1:
         raise DuplicateSubmission(
             _("Biểu mẫu này đã được gửi trước đó hoặc đã hết hiệu lực. Không có hồ sơ nào được tạo thêm; "
@@ -68,7 +72,8 @@ def _consume_token(token: str, user) -> None:
 
 
 def issue_token(user) -> str:
-    """A fresh one-time token for a form that creates a dossier."""
+    """A fresh one-time token for a form that creates a dossier (old ones are purged on the way)."""
+    SubmissionToken.objects.filter(created_at__lt=timezone.now() - TOKEN_LIFETIME).delete()
     token = uuid.uuid4().hex
     SubmissionToken.objects.create(token=token, user=user)
     return token
@@ -282,7 +287,7 @@ def do_approve_and_sign(dossier: Dossier, *, actor, version: int | None, signed_
             transition(dossier, "sign_result", actor=actor, at=at,
                        changes={"e_result_code": code, "e_result_issued_at": at, "result_to_data_store": True},
                        data={"result_code": code, "signer": signer_name})
-            name = files.save("results", FileKind("application/pdf", "pdf"), ContentFile(signed_pdf))
+            name = files.save("results", PDF, ContentFile(signed_pdf))
             result = DossierResult(dossier=dossier, code=code, sha256=hashlib.sha256(signed_pdf).hexdigest(),
                                    signer_name=signer_name, signed_by=actor, issued_at=at)
             result.file.name = name

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from motcua.lib.filetypes import HEAD_BYTES, sniff
+from motcua.lib.filetypes import HEAD_BYTES, claimed_by_name, sniff
 from motcua.office.access import officers_for_assignment
 from motcua.units.models import Unit
 
@@ -34,6 +34,11 @@ def check_upload(upload):
         raise forms.ValidationError(
             _("Tệp “%(name)s” không phải tệp PDF, PNG hoặc JPEG (hệ thống kiểm tra nội dung tệp, không dựa vào "
               "tên tệp). Vui lòng quét hoặc tải lên đúng tệp.") % {"name": upload.name})
+    claimed = claimed_by_name(upload.name)
+    if claimed is not None and claimed != kind:
+        raise forms.ValidationError(
+            _("Tệp “%(name)s” mang tên tệp %(claimed)s nhưng nội dung là %(actual)s. Vui lòng kiểm tra lại tệp "
+              "trước khi tải lên.") % {"name": upload.name, "claimed": claimed.label, "actual": kind.label})
     return kind
 
 
@@ -76,7 +81,7 @@ class ReceiptForm(forms.Form):
         self.refusing = refusing
         self.fields["unit"].queryset = Unit.objects.filter(authorities__procedure=procedure).order_by(
             "authorities__position", "id")
-        for key, name, required in components:
+        for key, name, _required in components:
             self.fields[f"file_{key}"] = forms.FileField(
                 label=name, required=False,
                 widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/png,image/jpeg"}))

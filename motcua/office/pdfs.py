@@ -7,12 +7,11 @@ again gives the same text. Layout, fonts and the QR code are `motcua.results.doc
 from datetime import datetime
 
 from django.conf import settings
-from django.utils.formats import number_format
 
 from motcua.dossiers.constants import PauseKind
 from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.lib.workingtime import LOCAL_TZ
-from motcua.office.text import when
+from motcua.office.text import vnd, when
 from motcua.results import certificates, signing
 from motcua.results.documents import render_official_document
 
@@ -59,7 +58,7 @@ def receipt_slip(dossier: Dossier) -> bytes:
         f"Thời gian trả kết quả giải quyết hồ sơ: {when(dossier.due_at)}.",
     ]
     if dossier.fee_vnd:
-        paragraphs.append(f"Phí, lệ phí: {number_format(dossier.fee_vnd, force_grouping=True)} đồng.")
+        paragraphs.append(f"Phí, lệ phí: {vnd(dossier.fee_vnd)}.")
     paragraphs.append("Thành phần hồ sơ đã nhận:" if len(components) > 1 else "Thành phần hồ sơ: không có.")
     return render_official_document(
         "GIẤY TIẾP NHẬN HỒ SƠ VÀ HẸN TRẢ KẾT QUẢ", dossier.received_by.name, f"{dossier.code}/TNHS",
@@ -184,9 +183,8 @@ def signed_result(dossier: Dossier, code: str, at: datetime, approver: str | Non
     Real certificates come from settings.MOTCUA_SIGNING; without one, the demo PKI under VAR_DIR/pki
     issues the unit's certificate on first use (allowed only in development).
     """
-    signer = certificates.signer_for_unit(
-        pki_dir(), dossier.unit.code, dossier.unit.name, getattr(settings, "MOTCUA_SIGNING", {}),
-        allow_demo=getattr(settings, "MOTCUA_ALLOW_DEMO_SIGNING", settings.DEVELOPMENT))
+    signer = certificates.signer_for_unit(pki_dir(), dossier.unit.code, dossier.unit.name, settings.MOTCUA_SIGNING,
+                                          allow_demo=settings.MOTCUA_ALLOW_DEMO_SIGNING)
     pdf = result_document(dossier, code, at, approver)
     signed = signing.sign_pdf(pdf, signer, reason=f"Phê duyệt kết quả hồ sơ {dossier.code}")
     return signed, certificates.common_name(certificates.load_certificate(signer.signing_cert))

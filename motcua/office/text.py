@@ -11,3 +11,8 @@ def when(moment: datetime | None) -> str:
         return "—"
     local = moment.astimezone(LOCAL_TZ)
     return f"{local:%H} giờ {local:%M} phút, ngày {local:%d/%m/%Y}"
+
+
+def vnd(amount: int) -> str:
+    """"100.000 đồng": Vietnamese groups thousands with dots."""
+    return f"{amount:,} đồng".replace(",", ".")

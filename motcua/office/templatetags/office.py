@@ -2,6 +2,7 @@ from django import template
 
 from motcua.dossiers.constants import STATUS_COLOURS, Status
 from motcua.dossiers.lifecycle import ACTION_LABELS
+from motcua.office.text import vnd as _vnd
 from motcua.office.text import when as _when
 
 register = template.Library()
@@ -25,3 +26,8 @@ def action_label(action):
 @register.filter
 def when(moment):
     return _when(moment)
+
+
+@register.filter
+def vnd(amount):
+    return _vnd(amount or 0)

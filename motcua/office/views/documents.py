@@ -93,7 +93,7 @@ def verify_result(request, code):
         raise Http404
     with stored.file.open("rb") as handle:
         content = handle.read()
-    roots = [certificates.ensure_demo_pki(pdfs.pki_dir()), *getattr(settings, "MOTCUA_TRUST_ROOTS", [])]
+    roots = [certificates.ensure_demo_pki(pdfs.pki_dir()), *settings.MOTCUA_TRUST_ROOTS]
     check = signing.verify_pdf(content, roots)
     return render(request, "office/verification.html", {"dossier": dossier, "check": check,
                                                                  "result": stored})

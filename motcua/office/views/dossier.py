@@ -48,8 +48,12 @@ def _available(dossier, action: str) -> bool:
     return True
 
 
-def _form_kwargs(action, dossier, clock):
-    return {"effective_due": clock.effective_due} if action == "apologize" else {}
+def _form_kwargs(action, effective_due):
+    # Several forms share a page: ids are made unique per action, field names stay plain.
+    kwargs = {"auto_id": f"id_{action}_%s"}
+    if action == "apologize":
+        kwargs["effective_due"] = effective_due
+    return kwargs
 
 
 def _page(request, dossier, bound=None, status=200):
@@ -64,10 +68,10 @@ def _page(request, dossier, bound=None, status=200):
         if bound is not None and bound[0] == action:
             form = bound[1]
         else:
-            form = form_class(dossier=dossier, **_form_kwargs(action, dossier, clock))
+            form = form_class(dossier=dossier, **_form_kwargs(action, clock.effective_due))
         action_forms.append({"action": action, "label": ACTION_LABELS[action], "url_name": url_name, "form": form,
                              "multipart": form.is_multipart()})
-    events = dossier.events.select_related("actor__membership").order_by("at", "id")
+    events = list(dossier.events.select_related("actor__membership").order_by("at", "id"))
     return render(request, "office/dossier.html", {
         "dossier": dossier, "clock": clock, "now": now, "action_forms": action_forms, "events": events,
         "sheet": control_sheet(dossier, calendars, now),
@@ -92,11 +96,10 @@ def _act(request, code, action, perform, success):
     if not can_act(request.user, dossier, action):
         raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này trên hồ sơ."))
     form_class = ACTION_FORMS[action][1]
-    kwargs = {}
+    effective_due = None
     if action == "apologize":
-        kwargs = {"effective_due": clock_of(dossier, CalendarBook().for_unit(dossier.unit.code),
-                                            timezone.now()).effective_due}
-    form = form_class(request.POST, request.FILES, dossier=dossier, **kwargs)
+        effective_due = clock_of(dossier, CalendarBook().for_unit(dossier.unit.code), timezone.now()).effective_due
+    form = form_class(request.POST, request.FILES, dossier=dossier, **_form_kwargs(action, effective_due))
     if not form.is_valid():
         messages.error(request, _("Chưa thực hiện được: vui lòng kiểm tra lại thông tin đã nhập."))
         return _page(request, dossier, bound=(action, form), status=400)

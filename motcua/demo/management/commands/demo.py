@@ -19,6 +19,7 @@ from motcua.demo.generator import generate
 from motcua.demo.reference import load_reference
 from motcua.dossiers.models import Dossier, DossierCodeSequence
 from motcua.feedback.models import Feedback
+from motcua.indicators.changes import record_replaced
 from motcua.interchange.importer import import_folder
 from motcua.interchange.models import ImportBatch
 from motcua.units.models import Unit
@@ -105,3 +106,4 @@ def flush_demo_records():
     Dossier.objects.all()._raw_delete(Dossier.objects.db)
     DossierCodeSequence.objects.all().delete()
     ImportBatch.objects.filter(counts__dossiers__gt=0).delete()
+    record_replaced()

@@ -1,0 +1,162 @@
+"""The index pages: a unit's table at two dates (Appendix I), the ranking of units, and the lists behind
+every number. Views check input (400 on bad input), ask `service.index_json` and `members.members` for the
+numbers, and render; the layout rules live in `comparison`, the access rules in `access`."""
+
+from __future__ import annotations
+
+from urllib.parse import urlencode
+
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from motcua.catalog.models import Level, OnlineLevel
+from motcua.dossiers.models import Dossier
+from motcua.feedback.models import Feedback
+from motcua.indicators import access, semantics
+from motcua.indicators.comparison import comparison_rows, ranking
+from motcua.indicators.forms import ALL, COUNTED, NOT_COUNTED, IndexQueryForm, MembersQueryForm
+from motcua.indicators.labels import selector_labels
+from motcua.indicators.members import members
+from motcua.indicators.rules import load_ruleset
+from motcua.indicators.service import index_json
+from motcua.lib import periods
+from motcua.office.access import office_required
+from motcua.units.models import Unit, UnitKind
+
+PAGE_SIZE = 100
+RANKING_SORTS = ("hang", "ten", "tong", "thay-doi", "I", "II", "III", "IV", "V")
+
+
+def _period_query(unit_code: str | None, rules: str, period: periods.Period) -> str:
+    """The drill-down's query string for one unit, rule set and period."""
+    params = {"bo_chi_so": rules, "tu_ngay": period[0].isoformat(), "den_ngay": period[1].isoformat()}
+    if unit_code:
+        params["don_vi"] = unit_code
+    return urlencode(params)
+
+
+def _report_query(query) -> str:
+    params = {"den_ngay": query.current[1].isoformat(), "bo_chi_so": query.rules}
+    if query.length == periods.YEAR_TO_DATE:
+        params["luy_ke"] = "1"
+    return urlencode(params)
+
+
+@office_required
+def index_table(request):
+    """A unit's indicators at two period ends with the change, laid out like the province's Appendix I."""
+    form = IndexQueryForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return render(request, "indicators/table.html", {"form": form}, status=400)
+    query = form.query()
+    ruleset = load_ruleset(query.rules)
+    current = index_json(*query.current, unit_code=query.unit_code, rules=query.rules)
+    previous = index_json(*query.previous, unit_code=query.unit_code, rules=query.rules)
+    return render(request, "indicators/table.html", {
+        "form": form, "query": query, "ruleset": ruleset, "unit": current["units"][0],
+        "rows": comparison_rows(ruleset, previous["units"][0], current["units"][0]),
+        "current": current, "previous": previous,
+        "current_query": _period_query(query.unit_code, query.rules, query.current),
+        "previous_query": _period_query(query.unit_code, query.rules, query.previous),
+        "report_query": _report_query(query),
+    })
+
+
+def _sort_key(sort: str):
+    if sort == "ten":
+        return lambda r: r.name.casefold()
+    if sort == "tong":
+        return lambda r: r.total
+    if sort == "thay-doi":
+        return lambda r: (r.rank_change is None, r.rank_change or 0)
+    if sort in ("I", "II", "III", "IV", "V"):
+        return lambda r: r.groups.get(sort, 0)
+    return lambda r: r.rank
+
+
+@office_required
+def ranking_table(request):
+    """Every department and commune ranked by total, with each group's points; any column sorts."""
+    form = IndexQueryForm(request.GET or None)
+    if form.is_bound and not form.is_valid():
+        return render(request, "indicators/ranking.html", {"form": form}, status=400)
+    query = form.query()
+    ruleset = load_ruleset(query.rules)
+    current = index_json(*query.current, rules=query.rules)
+    previous = index_json(*query.previous, rules=query.rules)
+    sort = request.GET.get("sap_xep") if request.GET.get("sap_xep") in RANKING_SORTS else "hang"
+    descending = request.GET.get("chieu", "giam" if sort in ("tong", "thay-doi", *RANKING_SORTS[4:]) else "tang")
+    ranked = sorted(ranking(current, previous), key=_sort_key(sort), reverse=descending == "giam")
+    params = request.GET.copy()
+    for key in ("sap_xep", "chieu", "don_vi"):
+        params.pop(key, None)
+    kinds = {code: UnitKind(kind).label for code, kind in Unit.objects.values_list("code", "kind")}
+    columns = [("hang", _("Hạng")), ("ten", _("Đơn vị")), ("tong", _("Tổng điểm")),
+               *((g.id, f"{g.id}. {g.label}") for g in ruleset.groups), ("thay-doi", _("Thay đổi hạng"))]
+    return render(request, "indicators/ranking.html", {
+        "form": form, "query": query, "ruleset": ruleset, "current": current, "sort": sort,
+        "descending": descending == "giam", "params": params.urlencode(), "columns": columns,
+        "rows": [(r, kinds.get(r.code)) for r in ranked],
+    })
+
+
+def _visible_pks(request, result) -> set[int] | None:
+    """The ids the user may see among the listed dossiers or feedback items (None: nothing is scoped)."""
+    if result.kind == "dossier":
+        return result.visible_pks(access.dossiers_visible_to(request.user))
+    if result.kind == "feedback":
+        return result.visible_pks(access.feedback_visible_to(request.user))
+    return None
+
+
+def _details(kind: str, items) -> dict[str, object]:
+    """What the page shows beside each listed item, by its key: the database row of a dossier or feedback
+    item (status, procedure and unit names), the labels of a procedure's level and online level."""
+    if kind == "dossier":
+        rows = Dossier.objects.select_related("procedure", "unit").in_bulk([m.pk for m in items])
+        return {row.code: row for row in rows.values()}
+    if kind == "feedback":
+        rows = Feedback.objects.select_related("unit").in_bulk([m.pk for m in items])
+        return {row.code: row for row in rows.values()}
+    if kind == "procedure":
+        return {m.key: {"level": Level(m.item.level).label, "online": OnlineLevel(m.item.online_level).label}
+                for m in items}
+    return {}
+
+
+def _ended(result, member):
+    """A dossier's end as the index sees it at t (a later end has not happened yet)."""
+    return semantics.end_by(member.item, result.period.t) if result.kind == "dossier" else None
+
+
+@office_required
+def indicator_members(request, indicator_id: str):
+    """The denominator's items of one indicator, each marked counted or not, in the user's scope."""
+    form = MembersQueryForm(request.GET)
+    if not form.is_valid():
+        return render(request, "indicators/members.html", {"form": form}, status=400)
+    query = form.query(request.GET.get("trang"))
+    try:
+        result = members(indicator_id, query.unit_code, query.date_from, query.date_to, query.rules)
+    except KeyError:
+        raise Http404 from None
+    visible = _visible_pks(request, result)
+    shown = [m for m in result.items
+             if (query.show == ALL or (query.show == COUNTED) == m.counted)
+             and (visible is None or m.pk in visible)]
+    page = Paginator(shown, PAGE_SIZE).get_page(query.page)
+    details = _details(result.kind, page)
+    params = request.GET.copy()
+    params.pop("trang", None)
+    table_params = {"don_vi": query.unit_code or "", "bo_chi_so": query.rules, "ky": periods.RANGE,
+                    "tu_ngay": query.date_from.isoformat(), "den_ngay": query.date_to.isoformat()}
+    return render(request, "indicators/members.html", {
+        "form": form, "query": query, "result": result, "page": page,
+        "rows": [(m, details.get(m.key), _ended(result, m)) for m in page],
+        "hidden": 0 if visible is None else sum(1 for m in result.items if m.pk not in visible),
+        "labels": selector_labels(result.rule), "params": params.urlencode(),
+        "COUNTED": COUNTED, "NOT_COUNTED": NOT_COUNTED, "ALL": ALL, "period_query": _period_query(query.unit_code, query.rules, (query.date_from, query.date_to)),
+        "table_query": urlencode(table_params),
+    })

@@ -1,0 +1,73 @@
+"""Numbers and dates written the Vietnamese way: "177.530", "96,49%", "+0,05", "29/9/2025".
+
+One place for the formatting shared by the pages, the XLSX and the PDF of the weekly report, so that a
+number reads the same everywhere. Values are exact (`Decimal`, `Fraction`, `int`) or floats from the index
+JSON, which are converted through their shortest repr (0.9649 stays 0.9649). Pure, no web imports.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
+
+DASH = "—"
+
+
+def to_decimal(value) -> Decimal:
+    """An exact Decimal from an int, a Decimal, a Fraction (to 12 places) or a float (via its repr)."""
+    if isinstance(value, Decimal):
+        return value
+    if isinstance(value, bool):
+        raise TypeError("a boolean is not a number")
+    if isinstance(value, int):
+        return Decimal(value)
+    if isinstance(value, float):
+        return Decimal(repr(value))
+    if isinstance(value, Fraction):
+        return (Decimal(value.numerator) / Decimal(value.denominator)).quantize(Decimal("1e-12"))
+    return Decimal(str(value))
+
+
+def number(value, places: int = 0, sign: bool = False) -> str:
+    """`value` with `places` decimals (half up), "." between thousands and "," before the decimals;
+    `sign` adds "+" to positive values. None is "—"."""
+    if value is None:
+        return DASH
+    amount = to_decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    if amount == 0:
+        amount = abs(amount)  # never "-0,00"
+    whole, _, decimals = f"{abs(amount):f}".partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    text = ".".join(groups) + ("," + decimals if decimals else "")
+    if amount < 0:
+        return "-" + text
+    return ("+" + text) if sign and amount > 0 else text
+
+
+def percent(rate, places: int = 2, sign: bool = False) -> str:
+    """A rate (a fraction, 0.9649) as a percentage: "96,49%"; None is "—"."""
+    if rate is None:
+        return DASH
+    return number(to_decimal(rate) * 100, places, sign) + "%"
+
+
+def short_date(day: date) -> str:
+    """"29/9/2025", as the province's tables write dates."""
+    return f"{day.day}/{day.month}/{day.year}"
+
+
+def padded_date(day: date) -> str:
+    """"29/09/2025"."""
+    return f"{day.day:02d}/{day.month:02d}/{day.year}"
+
+
+def moment(at: datetime | str) -> str:
+    """"23:59 15/11/2026" in the time the timestamp is written with (the index writes local time)."""
+    if isinstance(at, str):
+        at = datetime.fromisoformat(at)
+    return f"{at:%H:%M} {padded_date(at.date())}"

@@ -1,0 +1,39 @@
+"""Numbers written the Vietnamese way, as the province's tables print them."""
+
+from datetime import date
+from decimal import Decimal
+from fractions import Fraction
+
+import pytest
+
+from motcua.lib import vnformat
+
+
+@pytest.mark.parametrize("value, places, sign, expected", [
+    (177530, 0, False, "177.530"),
+    (1234567.891, 2, False, "1.234.567,89"),
+    (19.298, 2, False, "19,30"),
+    (0.125, 2, False, "0,13"),  # half up, not banker's rounding
+    (Decimal("0.05"), 2, True, "+0,05"),
+    (Decimal("-0.05"), 2, True, "-0,05"),
+    (Decimal("-0.001"), 2, True, "0,00"),  # never "-0,00"
+    (0, 2, True, "0,00"),
+    (Fraction(2, 3), 4, False, "0,6667"),
+    (None, 2, False, "—"),
+])
+def test_numbers(value, places, sign, expected):
+    assert vnformat.number(value, places, sign) == expected
+
+
+def test_rates_and_their_changes_as_percentages():
+    assert vnformat.percent(0.9649) == "96,49%"
+    assert vnformat.percent(1.0) == "100,00%"
+    assert vnformat.percent(Decimal("0.0172"), sign=True) == "+1,72%"
+    assert vnformat.percent(Decimal("-0.0005"), sign=True) == "-0,05%"
+    assert vnformat.percent(None) == "—"
+
+
+def test_dates_and_moments():
+    assert vnformat.short_date(date(2025, 9, 29)) == "29/9/2025"
+    assert vnformat.padded_date(date(2025, 9, 2)) == "02/09/2025"
+    assert vnformat.moment("2025-09-29T23:59:59.999999+07:00") == "23:59 29/09/2025"

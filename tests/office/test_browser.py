@@ -1,0 +1,202 @@
+"""A dossier from receipt to signed result to return, in Debian's Chromium driven by Playwright, by
+officers of several units; and an officer of another commune who finds nothing.
+
+Screenshots and the printed PDFs are kept under test-artifacts/office-browser/ (gitignored; CI keeps them).
+"""
+
+import os
+import shutil
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+from motcua.dossiers.constants import Status
+from motcua.dossiers.models import Dossier
+from motcua.office import pdfs
+from motcua.results.certificates import ensure_demo_pki
+from motcua.results.signing import verify_pdf
+from tests.office.conftest import MINIMAL_PDF, PASSWORD
+
+# Playwright's sync API runs an event loop in this thread; the test's own ORM reads are still synchronous.
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+pytestmark = pytest.mark.browser
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "office-browser"
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"]
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (.ci/run does)")
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    with playwright_api.sync_playwright() as playwright:
+        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield instance
+        instance.close()
+
+
+class Officer:
+    """One officer's own browser context (own cookies), logged in through the login form."""
+
+    def __init__(self, browser, base_url, username, steps):
+        self.context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 1000})
+        self.page = self.context.new_page()
+        self.page.set_default_timeout(20_000)
+        self.base_url, self.steps = base_url, steps
+        self.page.goto(f"{base_url}/dang-nhap/")
+        self.page.fill("#id_username", username)
+        self.page.fill("#id_password", PASSWORD)
+        self.page.click("button[type=submit] >> text=Đăng nhập")
+        self.page.wait_for_url(f"{base_url}/hang-doi/")
+
+    def open(self, path):
+        return self.page.goto(f"{self.base_url}{path}")
+
+    def shot(self, name):
+        self.steps.append(name)
+        self.page.screenshot(path=str(ARTIFACTS / f"{len(self.steps):02d}-{name}.png"), full_page=True)
+
+    def act(self, action, fields=None, selects=None):
+        form = self.page.locator(f"#action-{action}")
+        for name, value in (fields or {}).items():
+            form.locator(f"[name={name}]").fill(value)
+        for name, label in (selects or {}).items():
+            form.locator(f"select[name={name}]").select_option(label=label)
+        form.locator("button[type=submit]").click()
+        self.page.wait_for_load_state()
+
+    def status(self):
+        return self.page.inner_text("#status")
+
+    def download(self, path, name):
+        response = self.context.request.get(f"{self.base_url}{path}")
+        assert response.status == 200, path
+        content = response.body()
+        (ARTIFACTS / name).write_bytes(content)
+        return content
+
+    def close(self):
+        self.context.close()
+
+
+def _text(content: bytes, tmp_path) -> str:
+    source = tmp_path / "doc.pdf"
+    source.write_bytes(content)
+    run = subprocess.run([shutil.which("pdftotext") or "pdftotext", "-enc", "UTF-8", str(source), "-"],
+                         capture_output=True, check=True)
+    return " ".join(run.stdout.decode("utf-8").split())
+
+
+def test_a_dossier_from_receipt_to_signed_result_to_return(transactional_db, live_server, world, browser,
+                                                           tmp_path):
+    url, steps = live_server.url, []
+
+    # 1. The desk of commune A receives a business registration decided by the department's office.
+    desk = Officer(browser, url, "tiepnhan.pdp", steps)
+    desk.open("/tiep-nhan/")
+    desk.page.fill("#id_q", "ho kinh doanh")  # no diacritics
+    desk.page.click("button >> text=Tìm")
+    desk.shot("tim-thu-tuc")
+    desk.page.click("#procedures a >> text=Chọn")
+    desk.page.fill("#id_applicant_name", "Nguyễn Văn An")
+    desk.page.fill("#id_applicant_id_number", "019090001234")
+    desk.page.fill("#id_applicant_phone", "0912345678")
+    file_inputs = desk.page.locator("#receipt-form input[type=file]")
+    file_inputs.nth(0).set_input_files(
+        files=[{"name": "giay-de-nghi.pdf", "mimeType": "application/pdf", "buffer": MINIMAL_PDF}])
+    desk.page.locator("#receipt-form input[type=checkbox]").nth(1).check()
+    desk.shot("phieu-tiep-nhan-nhap")
+    desk.page.click("button[value=receive]")
+    desk.page.wait_for_url(f"{url}/ho-so/**")
+    dossier = Dossier.objects.get()
+    assert dossier.code.startswith("05443-") and dossier.unit == world.dkkd
+    assert "Đã tiếp nhận hồ sơ" in desk.page.content()
+    desk.shot("da-tiep-nhan")
+    slip = _text(desk.download(f"/ho-so/{dossier.code}/giay-tiep-nhan.pdf", "giay-tiep-nhan.pdf"), tmp_path)
+    assert dossier.code in slip and f"{pdfs.when(dossier.due_at)}" in slip
+    component = dossier.components.exclude(file="").get()
+    desk.open("/hang-doi/")
+    assert desk.page.locator(f"#queue tr[data-urgency=in_time] >> text={dossier.code}").count() == 1
+    desk.shot("hang-doi")
+    assert desk.download(f"/ho-so/{dossier.code}/thanh-phan/{component.pk}/", "thanh-phan.pdf") == MINIMAL_PDF
+
+    # 2. The department office's processing officer asks for a supplement.
+    processor = Officer(browser, url, "chuyenvien.dkkd", steps)
+    assert dossier.code in processor.page.content()  # in the office's queue
+    processor.open(f"/ho-so/{dossier.code}/")
+    processor.act("request_supplement", {"reason": "Bổ sung bản sao giấy tờ pháp lý của chủ hộ."})
+    assert processor.status() == Status.SUPPLEMENT_REQUESTED.label
+    processor.shot("yeu-cau-bo-sung")
+    processor.download(f"/ho-so/{dossier.code}/phieu-yeu-cau-bo-sung.pdf", "phieu-yeu-cau-bo-sung.pdf")
+
+    # 3. The applicant brings the supplement to the desk.
+    desk.open(f"/ho-so/{dossier.code}/")
+    desk.page.locator("#action-complete_supplement input[type=file]").set_input_files(
+        files=[{"name": "ban-sao.pdf", "mimeType": "application/pdf", "buffer": MINIMAL_PDF}])
+    desk.act("complete_supplement", {"note": "Đã nhận bản sao chứng thực."})
+    assert desk.status() == Status.PROCESSING.label
+    desk.shot("da-bo-sung")
+
+    # 4. The office hands it over to commune B for a site check.
+    processor.open(f"/ho-so/{dossier.code}/")
+    processor.act("hand_over", {"days": "1", "note": "Đề nghị xác minh địa điểm kinh doanh."},
+                  {"to_unit": "UBND phường Linh Sơn (05710)"})
+    assert processor.page.inner_text("#holder") == "UBND phường Linh Sơn"
+    processor.shot("chuyen-lien-thong")
+
+    # 5. Commune B's officer resolves.
+    second = Officer(browser, url, "chuyenvien.ls", steps)
+    second.open(f"/ho-so/{dossier.code}/")
+    second.act("resolve", {"result_text": "Cấp Giấy chứng nhận đăng ký hộ kinh doanh số 17A8000123."})
+    assert second.status() == Status.RESOLVED.label
+    second.shot("xu-ly-xong")
+
+    # 6. The department's leader approves and signs.
+    leader = Officer(browser, url, "lanhdao.stc", steps)
+    leader.open(f"/ho-so/{dossier.code}/")
+    leader.act("sign_result")
+    assert leader.page.inner_text("#result-code") == f"KQ-{dossier.code}"
+    leader.shot("phe-duyet-ky-so")
+    signed = leader.download(f"/ho-so/{dossier.code}/ket-qua.pdf", "ket-qua-da-ky.pdf")
+    # pyHanko's validator runs its own event loop: not in this thread, where Playwright's loop runs.
+    with ThreadPoolExecutor(1) as pool:
+        check = pool.submit(verify_pdf, signed, [ensure_demo_pki(pdfs.pki_dir())]).result()
+    assert check.valid and check.signer_name == "Phòng Đăng ký kinh doanh, Sở Tài chính"
+    leader.open(f"/ho-so/{dossier.code}/ket-qua/kiem-tra-chu-ky/")
+    assert "Chữ ký số hợp lệ" in leader.page.inner_text("#verification")
+
+    # 7. The desk returns the result: the dossier ends.
+    desk.open(f"/ho-so/{dossier.code}/")
+    desk.act("return_result", {"note": "Trả bản điện tử và bản giấy."})
+    assert desk.status() == Status.RETURNED.label
+    desk.shot("da-tra-ket-qua")
+    timeline = desk.page.inner_text("#timeline")
+    for label in ("Tạo hồ sơ", "Yêu cầu bổ sung", "Đã bổ sung", "Chuyển liên thông", "Xử lý xong",
+                  "Phê duyệt và ký số kết quả", "Trả kết quả"):
+        assert label in timeline
+    sheet = desk.page.inner_text("#control-sheet")
+    assert "Phòng Đăng ký kinh doanh, Sở Tài chính" in sheet and "UBND phường Linh Sơn" in sheet
+    desk.download(f"/ho-so/{dossier.code}/phieu-kiem-soat.pdf", "phieu-kiem-soat.pdf")
+    stored = Dossier.objects.get(pk=dossier.pk)
+    assert stored.status == Status.RETURNED and stored.result_to_data_store and stored.e_result_code
+
+    # 8. An officer of another commune finds nothing: neither the dossier nor any of its documents.
+    stranger = Officer(browser, url, "tiepnhan.tc", steps)
+    assert dossier.code not in stranger.page.content()
+    for path in (f"/ho-so/{dossier.code}/", f"/ho-so/{dossier.code}/giay-tiep-nhan.pdf",
+                 f"/ho-so/{dossier.code}/thanh-phan/{component.pk}/", f"/ho-so/{dossier.code}/ket-qua.pdf",
+                 f"/ho-so/{dossier.code}/phieu-kiem-soat.pdf", f"/ho-so/{dossier.code}/phieu-yeu-cau-bo-sung.pdf"):
+        response = stranger.open(path)
+        assert response.status == 404, path
+        assert "Không tìm thấy" in stranger.page.content()
+    stranger.open(f"/ho-so/{dossier.code}/")
+    stranger.shot("xa-khac-khong-tim-thay")
+
+    for officer in (desk, processor, second, leader, stranger):
+        officer.close()
