@@ -1,378 +1,210 @@
-"""The dossier record as numpy columns: read from the database in bulk, queried per period in a few passes.
+"""The dossier record as numpy columns, queried per period in a few vector passes.
 
-One row per dossier, with everything the index needs as integers: unit and procedure positions, static
-flags, and every moment as int64 *ticks* (local wall-clock microseconds since 2000-01-01 00:00 local,
-the unit of `motcua.lib.workingtime`; `NEVER` for a moment that has not happened). Supplements and fee
-waits are summarised per dossier (first request, when all were completed, the effective due once every
-pause is over, the second supplement request), so lateness at any t is a vector expression except in
-one rare case: a dossier with several waits, some of them still running at t. Those rows are judged one
-by one by `semantics.is_late` itself.
+One row per dossier (`Block`), with everything the index needs as integers: unit and procedure
+positions, static flags and every moment as ticks (`bulkread`). Supplements and fee waits are summarised
+per dossier (`WaitTable`: first request, when all were over, the effective due once every pause is over,
+the second supplement request), so lateness at any t is a vector expression except in one rare case: a
+dossier with several waits, some of them running at t. Those rows are judged by `semantics.is_late`
+itself.
 
-The rows are kept sorted by (local day of receipt, latest relevant moment descending): the dossiers
-received in a period are then one contiguous slice, and those carried over into it are the head of
-each earlier day's slice, found by one `searchsorted`. Nothing here knows a population or an indicator:
-`facts_keys` computes each row's `DossierFacts` as a packed integer, and `live` lets the reference
-selectors decide what each distinct tuple counts for.
-
-Reading 2,000,000 rows through the ORM would take minutes; `read_dossiers` asks SQLite for each column
-as one string (`group_concat`) and PostgreSQL for one `COPY`, and parses them with numpy.
+The main block is sorted by (local day of receipt, latest relevant moment descending): the dossiers
+received in a period are one contiguous slice, and those carried over into it are the head of each
+earlier day's slice, found by one `searchsorted` (`period_rows`). Nothing here knows a population or an
+indicator: `row_facts` computes each row's `DossierFacts` as a packed integer, and `live` lets the
+reference selectors decide what each distinct tuple counts for.
 """
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Sequence
-from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from dataclasses import dataclass
+from datetime import datetime
+from typing import NamedTuple
 
 import numpy as np
-from django.db import connection
 
-from motcua.dossiers.constants import PauseKind
-from motcua.dossiers.models import Dossier as DossierRow
-from motcua.dossiers.models import DossierPause
+from motcua.indicators import semantics
+from motcua.indicators.bulkread import (
+    CHANNEL_MASK,
+    CHANNEL_ONLINE,
+    DAY,
+    NEVER,
+    R_CITIZEN,
+    R_COMPLAINT,
+    R_DIGITIZED,
+    R_FEE,
+    R_FROM_STORE,
+    R_FULL_ONLINE,
+    R_REFUSED,
+    R_REUSED,
+    R_TO_STORE,
+    R_UNSATISFIED,
+    RawPauses,
+    RawRows,
+    datetime_of,
+    ticks_of,
+)
 from motcua.indicators.populations import DossierFacts
 from motcua.lib import workingtime_np as wnp
-
-NEVER = np.int64(1 << 62)  # later than any instant: "has not happened"
-DAY = wnp.DAY
-EPOCH = wnp.EPOCH  # 2000-01-01 00:00 local: tick 0
-EPOCH_UNIX = int(EPOCH.timestamp())
-_US = timedelta(microseconds=1)
 
 # Bit i of a dossier's key is field i of DossierFacts.
 FACT_BIT = {name: 1 << i for i, name in enumerate(DossierFacts._fields)}
 FACT_COUNT = len(DossierFacts._fields)
 
-# Flags read with each row (see `_flags_sql`): channel in the two low bits, then booleans.
-CHANNEL_MASK = 3
-R_FULL_ONLINE, R_DIGITIZED, R_REUSED, R_FROM_STORE, R_TO_STORE = 1 << 2, 1 << 3, 1 << 4, 1 << 5, 1 << 6
-R_CITIZEN, R_COMPLAINT, R_FEE, R_UNSATISFIED, R_REFUSED, R_E_CODE = 1 << 7, 1 << 8, 1 << 9, 1 << 10, 1 << 11, 1 << 12
-PROCEDURE_SHIFT, UNIT_SHIFT = 16, 40
-CHANNEL_ONLINE = 2  # Channel.ONLINE
-
-
-def ticks_of(at: datetime | None) -> int:
-    """An aware datetime as ticks; None as NEVER."""
-    if at is None:
-        return int(NEVER)
-    return (at - EPOCH) // _US
-
-
-def datetime_of(ticks: int) -> datetime | None:
-    """Ticks as an aware local datetime; NEVER as None."""
-    if ticks >= NEVER:
-        return None
-    return EPOCH + timedelta(microseconds=int(ticks))
-
-
-# -- reading rows in bulk -----------------------------------------------------------------------------
-
-
-@dataclass
-class RawRows:
-    """Dossier rows as read: database ids and every column the index uses, in id order."""
-
-    id: np.ndarray
-    unit_id: np.ndarray
-    procedure_id: np.ndarray
-    flags: np.ndarray  # int32: channel and R_* bits
-    received: np.ndarray
-    due: np.ndarray
-    resolved: np.ndarray
-    ended_at: np.ndarray
-    synced: np.ndarray
-    paid: np.ndarray
-    e_issued: np.ndarray  # NEVER without an e-result code
-
-    TIMES = ("received", "due", "resolved", "ended_at", "synced", "paid", "e_issued")
-
-    @classmethod
-    def concat(cls, parts: Sequence[RawRows]) -> RawRows:
-        names = [f for f in cls.__dataclass_fields__]
-        if len(parts) == 1:
-            return parts[0]
-        return cls(**{name: np.concatenate([getattr(p, name) for p in parts]) for name in names})
-
-    def __len__(self):
-        return len(self.id)
-
-
-@dataclass
-class RawPauses:
-    """Supplements and fee waits, sorted by (dossier id, requested, pause id)."""
-
-    dossier_id: np.ndarray
-    supplement: np.ndarray  # bool: supplement (else fee wait)
-    requested: np.ndarray
-    completed: np.ndarray  # NEVER while open
-
-
-_TIME_COLUMNS = ("received_at", "due_at", "resolved_at", "ended_at", "synced_at", "paid_online_at",
-                 "e_result_issued_at")
-# returned_at is not read: it never precedes resolved_at (the importer refuses such a line and the
-# lifecycle returns only resolved dossiers), so the end is the earlier of resolved_at and ended_at.
-_SQLITE_NULL = "9999-12-31 00:00:00"
-
-
-def _table(model) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _flags_sql(vendor: str) -> str:
-    if vendor == "postgresql":
-        def b(expr):
-            return f"({expr})::int"
-    else:
-        def b(expr):
-            return f"({expr})"
-    terms = [
-        "channel", f"4 * {b('full_online')}", f"8 * {b('digitized')}", f"16 * {b('reused_data')}",
-        f"32 * {b('from_data_store')}", f"64 * {b('result_to_data_store')}", f"128 * {b('citizen_data')}",
-        f"256 * {b('complaint')}", f"512 * {b('fee_vnd > 0')}", f"1024 * {b(chr(39).join(['rating = ', 'unsatisfied', '']))}",
-        f"2048 * {b(chr(39).join(['ended = ', 'refused', '']))}", f"4096 * {b(chr(39).join(['e_result_code <> ', '', '']))}",
-        f"{1 << PROCEDURE_SHIFT} * procedure_id", f"{1 << UNIT_SHIFT} * unit_id",
-    ]
-    return " + ".join(terms)
-
-
-def _split_ints(text: str | bytes, n: int) -> np.ndarray:
-    if n == 0:
-        return np.zeros(0, dtype=np.int64)
-    if isinstance(text, bytes):
-        text = text.decode("ascii")
-    values = np.array(text.split(","), dtype=np.int64) if n < 1000 else np.fromstring(text, dtype=np.int64, sep=",")
-    if len(values) != n:
-        raise ValueError(f"expected {n} integers, read {len(values)}")
-    return values
-
-
-def parse_sqlite_times(blob: bytes, n: int) -> np.ndarray:
-    """Comma-separated 'YYYY-MM-DD HH:MM:SS[.ffffff]' (naive UTC, as Django stores them in SQLite) as ticks.
-
-    The `_SQLITE_NULL` placeholder becomes NEVER. When every value has whole seconds (the common case for
-    imported data) the blob has a fixed stride and is parsed in place; otherwise each field is located
-    first.
-    """
-    if n == 0:
-        return np.zeros(0, dtype=np.int64)
-    if isinstance(blob, str):
-        blob = blob.encode("ascii")
-    buffer = np.frombuffer(blob, dtype=np.uint8)
-    if len(buffer) == 20 * n - 1:
-        texts = np.ndarray(shape=(n,), dtype="S19", buffer=blob, strides=(20,))
-        micro = 0
-    else:
-        separators = np.flatnonzero(buffer == ord(","))
-        if len(separators) != n - 1:
-            raise ValueError(f"expected {n} timestamps, found {len(separators) + 1}")
-        starts = np.empty(n, dtype=np.int64)
-        starts[0] = 0
-        starts[1:] = separators + 1
-        ends = np.empty(n, dtype=np.int64)
-        ends[:-1] = separators
-        ends[-1] = len(buffer)
-        widths = ends - starts
-        if not np.all((widths == 19) | (widths == 26)):
-            raise ValueError("unexpected timestamp format in the database")
-        texts = buffer[starts[:, None] + np.arange(19)].view("S19").ravel()
-        micro = np.zeros(n, dtype=np.int64)
-        long = np.flatnonzero(widths == 26)
-        if len(long):
-            digits = buffer[starts[long][:, None] + np.arange(20, 26)].astype(np.int64) - 48
-            micro[long] = digits @ np.array([100000, 10000, 1000, 100, 10, 1], dtype=np.int64)
-    seconds = texts.astype("datetime64[s]").astype(np.int64)
-    ticks = (seconds - EPOCH_UNIX) * 1_000_000 + micro
-    ticks[texts == _SQLITE_NULL.encode()] = NEVER
-    return ticks
-
-
-class _SQLiteReader:
-    """Every column of a range of ids as one `group_concat` string: the fastest way out of SQLite."""
-
-    def __init__(self):
-        ifnull = ", ".join(f"CAST(group_concat(ifnull({c}, '{_SQLITE_NULL}'), ',') AS BLOB)" for c in _TIME_COLUMNS)
-        self.sql = (f"SELECT count(*), group_concat(id, ','), group_concat({_flags_sql('sqlite')}, ','), {ifnull} "
-                    f"FROM {_table(DossierRow)}")
-
-    def rows(self, cursor, where: str, params: Sequence) -> RawRows:
-        cursor.execute(self.sql + where, params)
-        count, ids, flags, *times = cursor.fetchone()
-        return _raw(_split_ints(ids, count), _split_ints(flags, count),
-                    [parse_sqlite_times(blob, count) for blob in times], count)
-
-    def pauses(self, cursor, where: str, params: Sequence) -> RawPauses:
-        cursor.execute(
-            f"SELECT count(*), group_concat(dossier_id, ','), group_concat(kind = '{PauseKind.SUPPLEMENT}', ','), "
-            f"group_concat(id, ','), CAST(group_concat(requested_at, ',') AS BLOB), "
-            f"CAST(group_concat(ifnull(completed_at, '{_SQLITE_NULL}'), ',') AS BLOB) "
-            f"FROM {_table(DossierPause)}{where}", params)
-        count, dossier_ids, kinds, ids, requested, completed = cursor.fetchone()
-        return _pauses(_split_ints(dossier_ids, count), _split_ints(kinds, count).astype(bool),
-                       _split_ints(ids, count), parse_sqlite_times(requested, count),
-                       parse_sqlite_times(completed, count))
-
-
-class _PostgresReader:
-    """One `COPY ... TO STDOUT` of integers: the server converts, numpy parses the text in one call."""
-
-    def _ticks(self, column: str) -> str:
-        return (f"COALESCE((EXTRACT(EPOCH FROM {column}) * 1000000)::bigint - {EPOCH_UNIX * 1_000_000}, "
-                f"{int(NEVER)})")
-
-    def _copy(self, cursor, sql: str, params: Sequence, width: int) -> np.ndarray:
-        sql = cursor.mogrify(sql, params) if params else sql
-        chunks = []
-        with cursor.cursor.copy(f"COPY ({sql}) TO STDOUT") as copy:
-            for block in copy:
-                chunks.append(bytes(block))
-        text = b"".join(chunks)
-        if not text:
-            return np.zeros((0, width), dtype=np.int64)
-        return np.fromstring(text.decode("ascii"), dtype=np.int64, sep=" ").reshape(-1, width)
-
-    def rows(self, cursor, where: str, params: Sequence) -> RawRows:
-        times = ", ".join(self._ticks(c) for c in _TIME_COLUMNS)
-        table = self._copy(cursor, f"SELECT id, {_flags_sql('postgresql')}, {times} FROM {_table(DossierRow)}{where}",
-                           params, 2 + len(_TIME_COLUMNS))
-        return _raw(table[:, 0].copy(), table[:, 1].copy(), [table[:, 2 + i].copy() for i in range(len(_TIME_COLUMNS))],
-                    len(table))
-
-    def pauses(self, cursor, where: str, params: Sequence) -> RawPauses:
-        table = self._copy(
-            cursor, f"SELECT dossier_id, (kind = '{PauseKind.SUPPLEMENT}')::int, id, {self._ticks('requested_at')}, "
-                    f"{self._ticks('completed_at')} FROM {_table(DossierPause)}{where}", params, 5)
-        return _pauses(table[:, 0].copy(), table[:, 1].astype(bool), table[:, 2].copy(), table[:, 3].copy(),
-                       table[:, 4].copy())
-
-
-class _OrmReader:
-    """Any other database: the ORM, row by row (correct, slow)."""
-
-    def rows(self, cursor, where: str, params: Sequence) -> RawRows:
-        fields = ("id", "unit_id", "procedure_id", "channel", "full_online", "digitized", "reused_data",
-                  "from_data_store", "result_to_data_store", "citizen_data", "complaint", "fee_vnd", "rating",
-                  "ended", "e_result_code", *_TIME_COLUMNS)
-        queryset = DossierRow.objects.all()
-        if where:
-            queryset = queryset.filter(id__in=params)
-        rows = list(queryset.order_by("id").values_list(*fields))
-        flags = [(r[3] | R_FULL_ONLINE * r[4] | R_DIGITIZED * r[5] | R_REUSED * r[6] | R_FROM_STORE * r[7]
-                  | R_TO_STORE * r[8] | R_CITIZEN * r[9] | R_COMPLAINT * r[10] | R_FEE * (r[11] > 0)
-                  | R_UNSATISFIED * (r[12] == "unsatisfied") | R_REFUSED * (r[13] == "refused")
-                  | R_E_CODE * (r[14] != "")) + (r[2] << PROCEDURE_SHIFT) + (r[1] << UNIT_SHIFT) for r in rows]
-        times = [np.array([ticks_of(r[15 + i]) for r in rows], dtype=np.int64) for i in range(len(_TIME_COLUMNS))]
-        return _raw(np.array([r[0] for r in rows], dtype=np.int64), np.array(flags, dtype=np.int64), times, len(rows))
-
-    def pauses(self, cursor, where: str, params: Sequence) -> RawPauses:
-        queryset = DossierPause.objects.all()
-        if where:
-            queryset = queryset.filter(dossier_id__in=params)
-        rows = list(queryset.values_list("dossier_id", "kind", "id", "requested_at", "completed_at"))
-        return _pauses(np.array([r[0] for r in rows], dtype=np.int64),
-                       np.array([r[1] == PauseKind.SUPPLEMENT for r in rows], dtype=bool),
-                       np.array([r[2] for r in rows], dtype=np.int64),
-                       np.array([ticks_of(r[3]) for r in rows], dtype=np.int64),
-                       np.array([ticks_of(r[4]) for r in rows], dtype=np.int64))
-
-
-def _raw(ids, packed, times, count) -> RawRows:
-    if len(ids) != count:
-        raise ValueError("row count mismatch")
-    received, due, resolved, ended_at, synced, paid, e_issued = times
-    flags = (packed & ((1 << PROCEDURE_SHIFT) - 1)).astype(np.int32)
-    e_issued = np.where(flags & R_E_CODE, e_issued, NEVER)
-    order = np.argsort(ids, kind="stable")
-    if np.any(order != np.arange(count)):
-        ids, packed, flags = ids[order], packed[order], flags[order]
-        received, due, resolved, ended_at, synced, paid, e_issued = (
-            a[order] for a in (received, due, resolved, ended_at, synced, paid, e_issued))
-    return RawRows(id=ids, unit_id=packed >> UNIT_SHIFT,
-                   procedure_id=(packed >> PROCEDURE_SHIFT) & ((1 << (UNIT_SHIFT - PROCEDURE_SHIFT)) - 1),
-                   flags=flags, received=received, due=due, resolved=resolved, ended_at=ended_at, synced=synced,
-                   paid=paid, e_issued=e_issued)
-
-
-def _pauses(dossier_ids, supplement, ids, requested, completed) -> RawPauses:
-    # The reference orders each dossier's waits by (requested_at, id), as `from_db` reads them.
-    order = np.lexsort((ids, requested, dossier_ids))
-    return RawPauses(dossier_id=dossier_ids[order], supplement=supplement[order], requested=requested[order],
-                     completed=completed[order])
-
-
-def _reader():
-    vendor = connection.vendor
-    if vendor == "sqlite":
-        return _SQLiteReader()
-    if vendor == "postgresql":
-        return _PostgresReader()
-    return _OrmReader()
-
-
-def read_dossiers(ids: Sequence[int] | None = None, workers: int = 2) -> tuple[RawRows, RawPauses]:
-    """Every dossier (or those of `ids`) and their pauses.
-
-    A full read is split into id ranges read by `workers` threads, each with its own connection: SQLite
-    and PostgreSQL do the conversion work outside the GIL, and numpy parses outside it too.
-    """
-    reader = _reader()
-    if ids is not None:
-        ids = sorted({int(i) for i in ids})
-        rows, pauses = [], []
-        with connection.cursor() as cursor:
-            for start in range(0, len(ids), 900):
-                chunk = ids[start:start + 900]
-                marks = ", ".join(["%s"] * len(chunk))
-                rows.append(reader.rows(cursor, f" WHERE id IN ({marks})", chunk))
-                pauses.append(reader.pauses(cursor, f" WHERE dossier_id IN ({marks})", chunk))
-        if not rows:
-            return _raw(np.zeros(0, np.int64), np.zeros(0, np.int64), [np.zeros(0, np.int64)] * 7, 0), \
-                _pauses(*(np.zeros(0, dtype) for dtype in (np.int64, bool, np.int64, np.int64, np.int64)))
-        return RawRows.concat(rows), _concat_pauses(pauses)
-
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT MIN(id), MAX(id) FROM {_table(DossierRow)}")
-        low, high = cursor.fetchone()
-    if low is None or workers <= 1 or isinstance(reader, _OrmReader) or connection.in_atomic_block:
-        # Inside a transaction (tests, a request in ATOMIC_REQUESTS) other connections would not see
-        # its uncommitted rows: read everything on this one.
-        with connection.cursor() as cursor:
-            return reader.rows(cursor, "", ()), reader.pauses(cursor, "", ())
-    bounds = np.linspace(low, high + 1, workers + 1).astype(np.int64)
-    results: list = [None] * workers
-    errors: list = []
-
-    def work(index: int):
-        from django.db import connections
-
-        try:
-            with connections["default"].cursor() as cursor:
-                lo, hi = int(bounds[index]), int(bounds[index + 1])
-                results[index] = (reader.rows(cursor, " WHERE id >= %s AND id < %s", (lo, hi)),
-                                  reader.pauses(cursor, " WHERE dossier_id >= %s AND dossier_id < %s", (lo, hi)))
-        except Exception as exc:  # re-raised in the caller's thread
-            errors.append(exc)
-        finally:
-            connections.close_all()
-
-    threads = [threading.Thread(target=work, args=(i,)) for i in range(workers)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
-    if errors:
-        raise errors[0]
-    return RawRows.concat([r for r, _ in results]), _concat_pauses([p for _, p in results])
-
-
-def _concat_pauses(parts: Sequence[RawPauses]) -> RawPauses:
-    if len(parts) == 1:
-        return parts[0]
-    return RawPauses(**{name: np.concatenate([getattr(p, name) for p in parts])
-                        for name in RawPauses.__dataclass_fields__})
-
 
 # -- the small tables, as the index sees them ---------------------------------------------------------
+
+
+def local_ordinal(ticks):
+    """The local date's ordinal of ticks (works on arrays)."""
+    return ticks // DAY + wnp.EPOCH_ORD
+
+
+class Catalog:
+    """Units, procedures, authority, feedback and calendars: small, read whole whenever they change.
+
+    Positions follow `from_db` (units and procedures in file order), so that unit and procedure lists
+    come out in the reference's order.
+    """
+
+    def __init__(self):
+        from motcua.catalog.models import Authority as AuthorityRow
+        from motcua.catalog.models import Procedure as ProcedureRow
+        from motcua.feedback.models import Feedback as FeedbackRow
+        from motcua.indicators import records as rec
+        from motcua.indicators.compute import UnitTree
+        from motcua.units.calendars import CalendarBook
+        from motcua.units.models import CalendarException
+        from motcua.units.models import Unit as UnitRow
+
+        unit_rows = list(UnitRow.objects.order_by("position", "id"))
+        exceptions = list(CalendarException.objects.order_by("date", "id"))
+        codes = {u.id: u.code for u in unit_rows}
+        self.units = tuple(rec.Unit(u.code, u.name, u.kind, codes.get(u.parent_id), u.e_certified_copy)
+                           for u in unit_rows)
+        self.unit_ids = [u.id for u in unit_rows]
+        self.n_units = len(unit_rows)
+        self.void = self.n_units  # the position of rows that no longer count
+        self.unit_position = _lookup(self.unit_ids)
+        self.position_of_code = {u.code: i for i, u in enumerate(self.units)}
+        # What the calendars and the unit positions depend on: a change here means rebuilding every row.
+        self.calendar_signature = (
+            tuple((u.id, u.code, u.parent_id, repr(u.sessions)) for u in unit_rows),
+            tuple((e.date, e.kind, e.unit_id) for e in exceptions))
+        self.tree = UnitTree(self.units) if self.units else None
+        self.ancestors = np.zeros((self.n_units, self.n_units), dtype=bool)  # [a, u]: a is u or above it
+        for u, unit in enumerate(self.units):
+            for code in self.tree.chain(unit.code):
+                self.ancestors[self.position_of_code[code], u] = True
+
+        book = CalendarBook(unit_rows, exceptions)
+        self.calendar_for = book.for_unit
+        self.calendars = [book.for_unit(u.code) for u in self.units]
+        groups: dict[int, list[int]] = {}
+        for position, calendar in enumerate(self.calendars):
+            groups.setdefault(id(calendar), []).append(position)
+        self.calendar_groups = [(self.calendars[positions[0]], np.array(positions)) for positions in groups.values()]
+
+        procedure_rows = list(ProcedureRow.objects.order_by("position", "id"))
+        self.procedures = tuple(rec.Procedure(
+            code=p.code, name=p.name, field=p.field, level=p.level, time_limit=p.time_limit,
+            time_unit=p.time_unit, fee_vnd=p.fee_vnd, written_result=p.written_result,
+            online_level=p.online_level, full_online_eligible=p.full_online_eligible,
+            for_citizens=p.for_citizens, decision_date=p.decision_date,
+            legal_effective_date=p.legal_effective_date, published_at=p.published_at,
+            parts_complete=p.parts_complete, fee_integrated=p.fee_integrated) for p in procedure_rows)
+        self.n_procedures = len(procedure_rows)
+        self.procedure_position = _lookup([p.id for p in procedure_rows])
+        self.procedure_codes = [p.code for p in self.procedures]
+        self.full_online_eligible = np.array([p.full_online_eligible for p in self.procedures], dtype=bool)
+        self.written_result = np.array([p.written_result for p in self.procedures], dtype=bool)
+        self._procedure_facts()
+
+        # Procedures under each unit: its authority rows and those of every unit below it.
+        under: list[set[int]] = [set() for _ in self.units]
+        for unit_id, procedure_id in AuthorityRow.objects.values_list("unit_id", "procedure_id"):
+            p = int(self.procedure_position[procedure_id])
+            for code in self.tree.chain(codes[unit_id]):
+                under[self.position_of_code[code]].add(p)
+        self.under = [np.array(sorted(s), dtype=np.int64) for s in under]
+        self.subtree = [np.flatnonzero(self.ancestors[u]) for u in range(self.n_units)]
+
+        feedback = list(FeedbackRow.objects.order_by("position", "id").values_list(
+            "unit_id", "received_at", "refused_at", "answered_at", "rating", "raised_again"))
+        self.feedback_unit = np.array([self.unit_position[f[0]] for f in feedback], dtype=np.int64)
+        self.feedback_received = np.array([ticks_of(f[1]) for f in feedback], dtype=np.int64)
+        self.feedback_refused = np.array([ticks_of(f[2]) for f in feedback], dtype=np.int64)
+        self.feedback_answered = np.array([ticks_of(f[3]) for f in feedback], dtype=np.int64)
+        self.feedback_unsatisfied = np.array([f[4] == "unsatisfied" for f in feedback], dtype=bool)
+        self.feedback_raised_again = np.array([bool(f[5]) for f in feedback], dtype=bool)
+        # The whole-day deadlines of `semantics.feedback_on_time`, on the feedback unit's calendar.
+        received_days = [semantics.local_date(f[1]) for f in feedback]
+        self.feedback_answer_by = np.array([
+            self.calendars[u].add_working_days(day, semantics.FEEDBACK_ANSWER_DAYS).toordinal()
+            for u, day in zip(self.feedback_unit.tolist(), received_days, strict=True)], dtype=np.int64)
+        self.feedback_refuse_by = np.array([
+            self.calendars[u].add_working_days(day, semantics.FEEDBACK_REFUSE_DAYS).toordinal()
+            for u, day in zip(self.feedback_unit.tolist(), received_days, strict=True)], dtype=np.int64)
+
+        self.communes = np.array([i for i, u in enumerate(self.units) if u.kind == "commune"], dtype=np.int64)
+        self.commune_e_copy = np.array([self.units[i].e_certified_copy for i in self.communes], dtype=bool)
+
+    def _procedure_facts(self):
+        """The parts of `ProcedureFacts` that do not depend on the period (whole-day rules on the province's
+        calendar, as in `compute.procedure_static_facts`), and the dates of those that do."""
+        calendar = self.calendar_for(self.tree.root.code) if self.tree else None
+        decision, published, decision_on_time, published_in_time = [], [], [], []
+        for p in self.procedures:
+            decision.append(p.decision_date.toordinal() if p.decision_date else -1)
+            published.append(p.published_at.toordinal() if p.published_at else 1 << 40)
+            decision_on_time.append(
+                p.decision_date is not None and p.legal_effective_date is not None
+                and semantics.within_working_days(p.decision_date, p.legal_effective_date, -5, calendar))
+            published_in_time.append(
+                p.published_at is not None and p.decision_date is not None
+                and semantics.within_working_days(p.published_at, p.decision_date, 5, calendar))
+        self.decision_ordinal = np.array(decision, dtype=np.int64)
+        self.published_ordinal = np.array(published, dtype=np.int64)
+        self.decision_on_time = np.array(decision_on_time, dtype=bool)
+        self.published_in_time = np.array(published_in_time, dtype=bool)
+        self.procedure_flags = {name: np.array([getattr(p, attr) for p in self.procedures], dtype=bool)
+                                for name, attr in (("parts_complete", "parts_complete"),
+                                                   ("fee_integrated", "fee_integrated"),
+                                                   ("for_citizens", "for_citizens"))}
+        self.procedure_flags["offered_online"] = np.array(
+            [p.online_level in ("partial", "full") for p in self.procedures], dtype=bool)
+        self.procedure_flags["fee_bearing"] = np.array([p.fee_vnd > 0 for p in self.procedures], dtype=bool)
+
+    def static_key(self, flags: np.ndarray, procedure: np.ndarray) -> np.ndarray:
+        """The DossierFacts bits of each row that do not depend on the period."""
+        key = np.zeros(len(flags), dtype=np.uint32)
+        for bit, fact in ((R_REFUSED, "refused"), (R_FULL_ONLINE, "full_online"), (R_FEE, "fee"),
+                          (R_DIGITIZED, "digitized"), (R_REUSED, "reused_data"), (R_CITIZEN, "citizen_data"),
+                          (R_UNSATISFIED, "unsatisfied"), (R_COMPLAINT, "complaint")):
+            key |= np.where(flags & bit, np.uint32(FACT_BIT[fact]), np.uint32(0))
+        key |= np.where((flags & CHANNEL_MASK) == CHANNEL_ONLINE, np.uint32(FACT_BIT["online"]), np.uint32(0))
+        key |= np.where(flags & (R_FROM_STORE | R_TO_STORE), np.uint32(FACT_BIT["data_store"]), np.uint32(0))
+        if self.n_procedures:
+            key |= np.where(self.full_online_eligible[procedure], np.uint32(FACT_BIT["full_online_eligible"]),
+                            np.uint32(0))
+            key |= np.where(self.written_result[procedure], np.uint32(FACT_BIT["written_result"]), np.uint32(0))
+        return key
+
+
+def _lookup(ids: Sequence[int]) -> np.ndarray:
+    """Database id → position, as an array indexed by id (-1 for unknown ids)."""
+    table = np.full((max(ids) + 1) if ids else 1, -1, dtype=np.int64)
+    if ids:
+        table[np.array(ids)] = np.arange(len(ids))
+    return table
+
+
+def _positions(table: np.ndarray, ids: np.ndarray, what: str) -> np.ndarray:
+    if len(ids) == 0:
+        return np.zeros(0, dtype=np.int32)
+    if ids.max() >= len(table) or np.any(table[ids] < 0):
+        raise LookupError(f"dossier with an unknown {what}")
+    return table[ids].astype(np.int32)
 
 
 # -- blocks of rows -----------------------------------------------------------------------------------
@@ -383,104 +215,376 @@ class WaitTable:
     """Per dossier with at least one supplement or fee wait: what lateness and pauses need at any t."""
 
     first: np.ndarray  # earliest request
-    done: np.ndarray  # when every wait was completed (the latest request or completion); NEVER if one is open
+    done: np.ndarray  # when every wait was over (latest request or completion); NEVER while one is open
     supp2: np.ndarray  # the second supplement request (two requests make a dossier late); NEVER if fewer
     single_supplement: np.ndarray  # bool: its only wait is one supplement
-    several: np.ndarray  # bool: two or more waits (the rare rows judged one by one in their middle)
-    pause: np.ndarray  # working time of all waits, once done (0 while one is open)
-    effective_due: np.ndarray  # due moved by `pause` (due itself while one is open)
-    # every wait, for the rows judged one by one: rows [offset[i], offset[i + 1]) of the arrays below
+    several: np.ndarray  # bool: two or more waits (the rows judged one by one while some are running)
+    pause: np.ndarray  # working time of the union of all waits, once done (0 while one is open)
+    effective_due: np.ndarray  # due moved by `pause`
+    # Every wait, for the rows judged one by one: entries [offset[i], offset[i + 1]) of the arrays below.
     offset: np.ndarray
     supplement: np.ndarray
     requested: np.ndarray
     completed: np.ndarray
 
+    SCALARS = ("first", "done", "supp2", "single_supplement", "several", "pause", "effective_due")
+    FLAT = ("supplement", "requested", "completed")
+
     def __len__(self):
         return len(self.first)
+
+    def take(self, index: np.ndarray) -> WaitTable:
+        counts = self.offset[index + 1] - self.offset[index]
+        offset = np.zeros(len(index) + 1, dtype=np.int64)
+        np.cumsum(counts, out=offset[1:])
+        flat = ranges(self.offset[index], counts)
+        return WaitTable(**{name: getattr(self, name)[index] for name in self.SCALARS}, offset=offset,
+                         **{name: getattr(self, name)[flat] for name in self.FLAT})
+
+    @classmethod
+    def concat(cls, tables: Sequence[WaitTable]) -> WaitTable:
+        offsets, total = [np.zeros(1, dtype=np.int64)], 0
+        for table in tables:
+            offsets.append(table.offset[1:] + total)
+            total += int(table.offset[-1])
+        return cls(**{name: np.concatenate([getattr(t, name) for t in tables]) for name in cls.SCALARS + cls.FLAT},
+                   offset=np.concatenate(offsets))
+
+    @classmethod
+    def empty(cls) -> WaitTable:
+        never = np.zeros(0, dtype=np.int64)
+        flag = np.zeros(0, dtype=bool)
+        return cls(first=never, done=never, supp2=never, single_supplement=flag, several=flag, pause=never,
+                   effective_due=never, offset=np.zeros(1, dtype=np.int64), supplement=flag, requested=never,
+                   completed=never)
+
+    def waits_of(self, entry: int) -> tuple[tuple, tuple]:
+        """(supplements, fee_waits) of one entry as the reference's tuples of (requested, completed)."""
+        supplements, fee_waits = [], []
+        for k in range(int(self.offset[entry]), int(self.offset[entry + 1])):
+            pair = (datetime_of(self.requested[k]), datetime_of(self.completed[k]))
+            (supplements if self.supplement[k] else fee_waits).append(pair)
+        return tuple(supplements), tuple(fee_waits)
 
 
 @dataclass
 class Block:
-    """Dossier rows as columns. `wait` maps a row to its WaitTable entry (-1 without waits)."""
+    """Dossier rows as columns; `wait` maps a row to its WaitTable entry (-1 without waits)."""
 
     id: np.ndarray
-    unit: np.ndarray  # int32 position in the unit list; the `void` position for rows that no longer count
-    procedure: np.ndarray  # int32 position in the procedure list
+    unit: np.ndarray  # int32 position in Catalog.units; Catalog.void for rows that no longer count
+    procedure: np.ndarray  # int32 position in Catalog.procedures
     flags: np.ndarray  # int32: channel and R_* bits
     static_key: np.ndarray  # uint32: the DossierFacts bits that do not depend on the period
     received: np.ndarray
     due: np.ndarray
-    end: np.ndarray  # earliest of resolved and ended_at
+    end: np.ndarray  # the earlier of resolved and ended_at
     resolved: np.ndarray
     synced: np.ndarray
     paid: np.ndarray
     e_issued: np.ndarray
     wait: np.ndarray  # int32
     waits: WaitTable
-    sort_key: np.ndarray | None = None  # main block only: (day of receipt, latest relevant moment desc)
-    day_starts: dict = field(default_factory=dict)
-
-    def __len__(self):
-        return len(self.id)
+    sort_key: np.ndarray | None = None  # main block only, see `layout`
 
     COLUMNS = ("id", "unit", "procedure", "flags", "static_key", "received", "due", "end", "resolved", "synced",
                "paid", "e_issued", "wait")
 
+    def __len__(self):
+        return len(self.id)
+
     def take(self, index: np.ndarray) -> Block:
-        """The rows at `index`, with their wait entries renumbered."""
-        has = self.wait[index] >= 0
-        old = self.wait[index][has]
-        new_wait = np.full(len(index), -1, dtype=np.int32)
-        new_wait[has] = np.arange(len(old), dtype=np.int32)
+        """The rows at `index` (their wait entries renumbered)."""
+        wait = self.wait[index]
+        has = wait >= 0
+        renumbered = np.full(len(index), -1, dtype=np.int32)
+        renumbered[has] = np.arange(int(has.sum()), dtype=np.int32)
         columns = {name: getattr(self, name)[index] for name in self.COLUMNS if name != "wait"}
-        return Block(**columns, wait=new_wait, waits=take_waits(self.waits, old))
+        return Block(**columns, wait=renumbered, waits=self.waits.take(wait[has]))
+
+    @classmethod
+    def concat(cls, blocks: Sequence[Block]) -> Block:
+        columns = {name: np.concatenate([getattr(b, name) for b in blocks]) for name in cls.COLUMNS if name != "wait"}
+        waits, base = [], 0
+        for b in blocks:
+            waits.append(np.where(b.wait >= 0, b.wait + base, -1).astype(np.int32))
+            base += len(b.waits)
+        return cls(**columns, wait=np.concatenate(waits), waits=WaitTable.concat([b.waits for b in blocks]))
 
 
-def take_waits(table: WaitTable, index: np.ndarray) -> WaitTable:
-    counts = table.offset[index + 1] - table.offset[index]
-    offset = np.zeros(len(index) + 1, dtype=np.int64)
-    np.cumsum(counts, out=offset[1:])
-    flat = _ranges(table.offset[index], counts)
-    return WaitTable(first=table.first[index], done=table.done[index], supp2=table.supp2[index],
-                     single_supplement=table.single_supplement[index], several=table.several[index],
-                     pause=table.pause[index], effective_due=table.effective_due[index], offset=offset,
-                     supplement=table.supplement[flat], requested=table.requested[flat],
-                     completed=table.completed[flat])
-
-
-def concat_blocks(blocks: Sequence[Block]) -> Block:
-    blocks = [b for b in blocks if len(b)] or list(blocks[:1])
-    if len(blocks) == 1:
-        b = blocks[0]
-        return Block(**{name: getattr(b, name) for name in Block.COLUMNS}, waits=b.waits)
-    columns = {name: np.concatenate([getattr(b, name) for b in blocks]) for name in Block.COLUMNS if name != "wait"}
-    waits, base, parts = [], 0, []
-    for b in blocks:
-        parts.append(np.where(b.wait >= 0, b.wait + base, -1).astype(np.int32))
-        base += len(b.waits)
-        waits.append(b.waits)
-    offsets, total = [np.zeros(1, dtype=np.int64)], 0
-    for w in waits:
-        offsets.append(w.offset[1:] + total)
-        total += w.offset[-1]
-    table = WaitTable(
-        **{name: np.concatenate([getattr(w, name) for w in waits])
-           for name in ("first", "done", "supp2", "single_supplement", "several", "pause", "effective_due",
-                        "supplement", "requested", "completed")},
-        offset=np.concatenate(offsets))
-    return Block(**columns, wait=np.concatenate(parts), waits=table)
-
-
-def _ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
-    """The concatenation of arange(s, s + c) for each (s, c)."""
+def ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """The concatenation of arange(s, s + c) for each (s, c), in order."""
+    starts = np.asarray(starts, dtype=np.int64)
     counts = np.asarray(counts, dtype=np.int64)
+    keep = counts > 0
+    starts, counts = starts[keep], counts[keep]
     total = int(counts.sum())
     if total == 0:
         return np.zeros(0, dtype=np.int64)
-    ends = np.cumsum(counts)
     steps = np.ones(total, dtype=np.int64)
-    nonempty = counts > 0
-    firsts = (ends - counts)[nonempty]
-    steps[firsts] = np.asarray(starts, dtype=np.int64)[nonempty]
-    steps[firsts[1:]] -= (np.asarray(starts, dtype=np.int64)[nonempty][:-1] + counts[nonempty][:-1] - 1)
+    firsts = np.cumsum(counts) - counts
+    steps[firsts[0]] = starts[0]
+    steps[firsts[1:]] = starts[1:] - (starts[:-1] + counts[:-1] - 1)
     return np.cumsum(steps)
+
+
+def build_block(raw: RawRows, pauses: RawPauses, catalog: Catalog) -> Block:
+    """Rows as the index needs them: positions, static facts, and each dossier's waits summarised."""
+    unit = _positions(catalog.unit_position, raw.unit_id, "unit")
+    procedure = _positions(catalog.procedure_position, raw.procedure_id, "procedure")
+    wait, waits = _summarise_waits(raw, unit, pauses, catalog)
+    return Block(id=raw.id, unit=unit, procedure=procedure, flags=raw.flags,
+                 static_key=catalog.static_key(raw.flags, procedure), received=raw.received, due=raw.due,
+                 end=np.minimum(raw.resolved, raw.ended_at), resolved=raw.resolved, synced=raw.synced, paid=raw.paid,
+                 e_issued=raw.e_issued, wait=wait, waits=waits)
+
+
+def _summarise_waits(raw: RawRows, unit: np.ndarray, pauses: RawPauses, catalog: Catalog):
+    wait = np.full(len(raw), -1, dtype=np.int32)
+    rows = np.searchsorted(raw.id, pauses.dossier_id)
+    known = rows < len(raw)
+    known[known] = raw.id[rows[known]] == pauses.dossier_id[known]
+    if not known.all():
+        rows = rows[known]
+        pauses = RawPauses(**{name: getattr(pauses, name)[known] for name in RawPauses.__dataclass_fields__})
+    if len(rows) == 0:
+        return wait, WaitTable.empty()
+    starts = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+    counts = np.diff(np.r_[starts, len(rows)])
+    owner = rows[starts]  # the row of each entry
+    entries = len(starts)
+    wait[owner] = np.arange(entries, dtype=np.int32)
+    group = np.repeat(np.arange(entries), counts)
+    requested, completed, supplement = pauses.requested, pauses.completed, pauses.supplement
+
+    done = np.maximum.reduceat(np.maximum(requested, completed), starts)
+    rank = np.cumsum(supplement)
+    rank = rank - (rank[starts] - supplement[starts])[group]
+    supp2 = np.full(entries, NEVER, dtype=np.int64)
+    second = supplement & (rank == 2)
+    supp2[group[second]] = requested[second]
+
+    # The pause once every wait is over: the working time of the union of the waits that lasted.
+    over = done < NEVER
+    lasted = over[group] & (completed > requested)
+    single = counts == 1
+    interval_group, interval_start, interval_stop = [group[lasted & single[group]]], [], []
+    interval_start.append(requested[lasted & single[group]])
+    interval_stop.append(completed[lasted & single[group]])
+    merged = _merge_intervals(group, requested, completed, lasted & ~single[group])
+    interval_group.append(merged[0])
+    interval_start.append(merged[1])
+    interval_stop.append(merged[2])
+    interval_group = np.concatenate(interval_group)
+    interval_start = np.concatenate(interval_start)
+    interval_stop = np.concatenate(interval_stop)
+    pause = np.zeros(entries, dtype=np.int64)
+    due = raw.due[owner]
+    effective_due = due.copy()
+    owner_unit = unit[owner]
+    interval_unit = owner_unit[interval_group]
+    for calendar, positions in catalog.calendar_groups:
+        mine = np.isin(interval_unit, positions)
+        if mine.any():
+            np.add.at(pause, interval_group[mine],
+                      wnp.working_time_between(calendar, interval_start[mine], interval_stop[mine]))
+        mine = np.isin(owner_unit, positions) & (pause > 0)
+        if mine.any():
+            effective_due[mine] = wnp.add_working_time(calendar, due[mine], pause[mine])
+
+    table = WaitTable(
+        first=requested[starts], done=done, supp2=supp2,
+        single_supplement=single & supplement[starts], several=~single, pause=pause,
+        effective_due=effective_due, offset=np.r_[starts, len(rows)].astype(np.int64),
+        supplement=supplement.copy(), requested=requested.copy(), completed=completed.copy())
+    return wait, table
+
+
+def _merge_intervals(group, requested, completed, selected):
+    """`semantics.pause_intervals` for every entry with several waits: sorted, overlaps merged."""
+    out_group, out_start, out_stop = [], [], []
+    index = np.flatnonzero(selected)
+    if len(index):
+        order = np.lexsort((completed[index], requested[index], group[index]))
+        index = index[order]
+        current = None
+        for g, start, stop in zip(group[index].tolist(), requested[index].tolist(), completed[index].tolist(),
+                                  strict=True):
+            if current is not None and current[0] == g and start <= current[2]:
+                if stop > current[2]:
+                    current[2] = stop
+                continue
+            if current is not None:
+                out_group.append(current[0])
+                out_start.append(current[1])
+                out_stop.append(current[2])
+            current = [g, start, stop]
+        out_group.append(current[0])
+        out_start.append(current[1])
+        out_stop.append(current[2])
+    return (np.array(out_group, dtype=np.int64), np.array(out_start, dtype=np.int64),
+            np.array(out_stop, dtype=np.int64))
+
+
+# -- the main block's order ---------------------------------------------------------------------------
+
+_SECONDS_BITS = 34  # seconds since 2000 fit for five centuries
+_SECONDS_CAP = (1 << _SECONDS_BITS) - 1
+
+
+def relevant_until(block: Block) -> np.ndarray:
+    """The latest moment at which a row can still matter to a period that starts after its receipt.
+
+    A dossier received before a period's start counts in it only while under processing (its end is at
+    or after the start, or after t) or when resolved in it; both need this moment >= min(start, t).
+    """
+    return np.where(block.resolved < NEVER, np.maximum(block.end, block.resolved), block.end)
+
+
+def layout(block: Block) -> tuple[Block, Block]:
+    """(main, loose): main sorted by (local day of receipt, relevant_until descending); loose holds the
+    rows resolved before they were received, which a period can count without having received them."""
+    anomalous = block.resolved < block.received
+    main_rows = np.flatnonzero(~anomalous)
+    day = block.received[main_rows] // DAY
+    seconds = np.clip(relevant_until(block)[main_rows] // 1_000_000, 0, _SECONDS_CAP)
+    key = day * (1 << _SECONDS_BITS) + (_SECONDS_CAP - seconds)
+    order = np.argsort(key, kind="stable")
+    main = block.take(main_rows[order])
+    main.sort_key = key[order]
+    return main, block.take(np.flatnonzero(anomalous))
+
+
+def period_rows(main: Block, start: int, t: int, end: int) -> tuple[slice, np.ndarray]:
+    """The main block's rows that can count in [start, end) at t: a slice (received in those days) and
+    the carried-over rows of earlier days (superset; the facts decide exactly)."""
+    key = main.sort_key
+    if key is None or len(key) == 0:
+        return slice(0, 0), np.zeros(0, dtype=np.int64)
+    first_day, last_day = start // DAY, end // DAY
+    block = slice(int(np.searchsorted(key, first_day << _SECONDS_BITS, "left")),
+                  int(np.searchsorted(key, last_day << _SECONDS_BITS, "left")))
+    threshold = int(np.clip(min(start, t) // 1_000_000, 0, _SECONDS_CAP))
+    days = np.arange(int(key[0] >> _SECONDS_BITS), first_day, dtype=np.int64)
+    if len(days) == 0:
+        return block, np.zeros(0, dtype=np.int64)
+    lows = np.searchsorted(key, days << _SECONDS_BITS, "left")
+    highs = np.searchsorted(key, (days << _SECONDS_BITS) + (_SECONDS_CAP - threshold), "right")
+    return block, ranges(lows, highs - lows)
+
+
+# -- facts of many rows at once -----------------------------------------------------------------------
+
+
+class _WaitView(NamedTuple):
+    """What `semantics.is_late`, `pause` and `processing_time` read of a dossier, for one row."""
+
+    supplements: tuple
+    fee_waits: tuple
+    due_at: datetime
+    received_at: datetime
+    resolved_at: datetime | None
+    returned_at: None
+    ended_at: datetime | None  # the end; with resolved_at, `semantics.end` gives the same instant
+
+
+def wait_view(block: Block, row: int) -> _WaitView:
+    supplements, fee_waits = block.waits.waits_of(int(block.wait[row]))
+    return _WaitView(supplements, fee_waits, datetime_of(block.due[row]), datetime_of(block.received[row]),
+                     datetime_of(block.resolved[row]), None, datetime_of(block.end[row]))
+
+
+@dataclass
+class PeriodTicks:
+    """A `semantics.Period` in ticks."""
+
+    period: semantics.Period
+    start: int = 0
+    end: int = 0
+    t: int = 0
+
+    def __post_init__(self):
+        self.start, self.end, self.t = (ticks_of(self.period.start), ticks_of(self.period.end),
+                                        ticks_of(self.period.t))
+
+
+@dataclass
+class RowFacts:
+    """The facts of a selection of rows: unit, packed DossierFacts key, and the flags that tell which
+    procedures a unit has dossiers of (`procedure_code`, 0 for rows outside 3.2/3.5/3.6/5.5)."""
+
+    unit: np.ndarray
+    procedure: np.ndarray
+    key: np.ndarray
+    procedure_code: np.ndarray  # uint8: bit 0 any, 1 online, 2 synced with fee, 3 paid online, 4 citizen data
+
+
+def _bit(mask: np.ndarray, fact: str) -> np.ndarray:
+    return mask.astype(np.uint32) << np.uint32(FACT_BIT[fact].bit_length() - 1)
+
+
+def row_facts(block: Block, rows, p: PeriodTicks, catalog: Catalog) -> RowFacts:
+    """`compute.dossier_facts` of every selected row (a slice or an index array), packed."""
+    t, start, end = p.t, p.start, p.end
+    received_at = block.received[rows]
+    by_t = received_at <= t
+    before_end = received_at < end
+    received = by_t & before_end & (received_at >= start)
+    ended_at = block.end[rows]
+    ended = ended_at <= t
+    under_processing = by_t & before_end & ~(ended & (ended_at < start))
+    resolved_at = block.resolved[rows]
+    resolved = resolved_at <= t
+    resolved_in_period = resolved & (resolved_at >= start) & (resolved_at < end)
+    synced = block.synced[rows] <= t
+    e_result = block.e_issued[rows] <= t
+    paid = block.paid[rows] <= t
+    static = block.static_key[rows]
+    counted = under_processing & ((static & np.uint32(FACT_BIT["refused"])) == 0)
+    late = _late(block, rows, p, catalog, ended, ended_at, counted)
+
+    key = static.copy()
+    for mask, fact in ((received, "received"), (under_processing, "under_processing"), (late, "late"),
+                       (synced, "synced"), (ended, "ended"), (resolved, "resolved"),
+                       (resolved_in_period, "resolved_in_period"), (e_result, "e_result"), (paid, "paid_online")):
+        key |= _bit(mask, fact)
+
+    listed = received & ((static & np.uint32(FACT_BIT["refused"])) == 0)
+    code = listed.astype(np.uint8)
+    code |= ((static & np.uint32(FACT_BIT["online"])) != 0).astype(np.uint8) << np.uint8(1)
+    code |= (synced & ((static & np.uint32(FACT_BIT["fee"])) != 0)).astype(np.uint8) << np.uint8(2)
+    code |= paid.astype(np.uint8) << np.uint8(3)
+    code |= ((static & np.uint32(FACT_BIT["citizen_data"])) != 0).astype(np.uint8) << np.uint8(4)
+    code *= listed
+    return RowFacts(unit=block.unit[rows], procedure=block.procedure[rows], key=key, procedure_code=code)
+
+
+def _late(block: Block, rows, p: PeriodTicks, catalog: Catalog, ended, ended_at, counted) -> np.ndarray:
+    """`semantics.is_late` at t for the rows where `counted` (under processing, not refused); False elsewhere."""
+    t = p.t
+    due = block.due[rows]
+    moment = np.where(ended, ended_at, t)
+    late = moment > due  # no supplement or fee wait has started by t: due_at as it is
+    wait = block.wait[rows]
+    paused = np.flatnonzero((wait >= 0) & counted)
+    if len(paused):
+        w = wait[paused]
+        table = block.waits
+        first, done, supp2 = table.first[w], table.done[w], table.supp2[w]
+        over = t >= done  # every wait completed by t: the whole pause counts
+        running = (t >= first) & ~over  # some wait requested and not yet completed at t
+        two_requests = t >= supp2
+        own_moment, own_due = moment[paused], due[paused]
+        judged = np.where(over, own_moment > table.effective_due[w],
+                          # one open supplement: judged at its request time; no pause is over yet
+                          np.where(running & table.single_supplement[w], first > own_due, own_moment > own_due))
+        late[paused] = judged | two_requests
+        one_by_one = paused[running & table.several[w] & ~two_requests]
+        if len(one_by_one):
+            moment_t = p.period.t
+            row_index = np.arange(len(due))[rows] if isinstance(rows, slice) else rows
+            for i in one_by_one.tolist():
+                row = int(row_index[i])
+                calendar = catalog.calendars[int(block.unit[row])]
+                late[i] = semantics.is_late(wait_view(block, row), moment_t, calendar)
+    return late & counted
