@@ -30,7 +30,6 @@ def main(argv=None):
     parser.add_argument("--end", default=None, help="last day of the data, YYYY-MM-DD (default today)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary folder and print its path")
     args = parser.parse_args(argv)
-    end = date.fromisoformat(args.end) if args.end else date.today()
 
     var_dir = Path(tempfile.mkdtemp(prefix="motcua-bench-demo-"))
     os.environ["MOTCUA_VAR_DIR"] = str(var_dir)  # before Django reads its settings
@@ -40,10 +39,12 @@ def main(argv=None):
     django.setup()
     from django.core.management import call_command
 
-    from motcua.demo.generator import CLOSE_OF_BUSINESS, generate, measure
+    from motcua.demo.generator import CLOSE_OF_BUSINESS, generate, local_today, measure
     from motcua.demo.reference import load_reference
     from motcua.interchange.importer import import_folder
     from motcua.lib.workingtime import LOCAL_TZ
+
+    end = date.fromisoformat(args.end) if args.end else local_today()
 
     try:
         t0 = clock.perf_counter()

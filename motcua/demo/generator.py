@@ -238,10 +238,15 @@ def _allocate(total: int, weights: list[float]) -> list[int]:
     return counts
 
 
+def local_today() -> date:
+    """Today in Thái Nguyên (Asia/Ho_Chi_Minh), whatever the machine's time zone."""
+    return datetime.now(LOCAL_TZ).date()
+
+
 def generate(folder, n: int = 200_000, seed: int = 766, start: date = date(2025, 1, 1), end: date | None = None,
              reference: ref.Reference | None = None, progress: Callable[[int], None] | None = None) -> dict:
     """Write a demo exchange-format folder; return the counts written."""
-    end = end or date.today()
+    end = end or local_today()
     if end < start:
         raise ValueError(f"end {end} is before start {start}")
     folder = Path(folder)

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import NamedTuple
 
 import numpy as np
@@ -46,6 +46,8 @@ from motcua.indicators.bulkread import (
 )
 from motcua.indicators.populations import DossierFacts
 from motcua.lib import workingtime_np as wnp
+
+_MICROSECOND = timedelta(microseconds=1)
 
 # Bit i of a dossier's key is field i of DossierFacts.
 FACT_BIT = {name: 1 << i for i, name in enumerate(DossierFacts._fields)}
@@ -114,7 +116,8 @@ class Catalog:
             legal_effective_date=p.legal_effective_date, published_at=p.published_at,
             parts_complete=p.parts_complete, fee_integrated=p.fee_integrated) for p in procedure_rows)
         self.n_procedures = len(procedure_rows)
-        self.procedure_position = _lookup([p.id for p in procedure_rows])
+        self.procedure_ids = [p.id for p in procedure_rows]
+        self.procedure_position = _lookup(self.procedure_ids)
         self.procedure_codes = [p.code for p in self.procedures]
         self.full_online_eligible = np.array([p.full_online_eligible for p in self.procedures], dtype=bool)
         self.written_result = np.array([p.written_result for p in self.procedures], dtype=bool)
@@ -276,6 +279,7 @@ class Block:
     procedure: np.ndarray  # int32 position in Catalog.procedures
     flags: np.ndarray  # int32: channel and R_* bits
     static_key: np.ndarray  # uint32: the DossierFacts bits that do not depend on the period
+    static_rank: np.ndarray  # int32: its number in the engine's StaticRanks
     received: np.ndarray
     due: np.ndarray
     end: np.ndarray  # the earlier of resolved and ended_at
@@ -287,8 +291,8 @@ class Block:
     waits: WaitTable
     sort_key: np.ndarray | None = None  # main block only, see `layout`
 
-    COLUMNS = ("id", "unit", "procedure", "flags", "static_key", "received", "due", "end", "resolved", "synced",
-               "paid", "e_issued", "wait")
+    COLUMNS = ("id", "unit", "procedure", "flags", "static_key", "static_rank", "received", "due", "end", "resolved",
+               "synced", "paid", "e_issued", "wait")
 
     def __len__(self):
         return len(self.id)
@@ -328,13 +332,14 @@ def ranges(starts: np.ndarray, counts: np.ndarray) -> np.ndarray:
     return np.cumsum(steps)
 
 
-def build_block(raw: RawRows, pauses: RawPauses, catalog: Catalog) -> Block:
+def build_block(raw: RawRows, pauses: RawPauses, catalog: Catalog, ranks: StaticRanks) -> Block:
     """Rows as the index needs them: positions, static facts, and each dossier's waits summarised."""
     unit = _positions(catalog.unit_position, raw.unit_id, "unit")
     procedure = _positions(catalog.procedure_position, raw.procedure_id, "procedure")
     wait, waits = _summarise_waits(raw, unit, pauses, catalog)
-    return Block(id=raw.id, unit=unit, procedure=procedure, flags=raw.flags,
-                 static_key=catalog.static_key(raw.flags, procedure), received=raw.received, due=raw.due,
+    static_key = catalog.static_key(raw.flags, procedure)
+    return Block(id=raw.id, unit=unit, procedure=procedure, flags=raw.flags, static_key=static_key,
+                 static_rank=ranks.assign(static_key), received=raw.received, due=raw.due,
                  end=np.minimum(raw.resolved, raw.ended_at), resolved=raw.resolved, synced=raw.synced, paid=raw.paid,
                  e_issued=raw.e_issued, wait=wait, waits=waits)
 
@@ -508,19 +513,57 @@ class PeriodTicks:
                                         ticks_of(self.period.t))
 
 
+# The facts that depend on the period, in the order of a row's compact `dynamic` code (bit j).
+DYNAMIC_FACTS = ("received", "under_processing", "late", "synced", "ended", "resolved", "resolved_in_period",
+                 "e_result", "paid_online")
+DYNAMIC_BITS = 1 << len(DYNAMIC_FACTS)
+# dynamic code -> its DossierFacts bits
+DYNAMIC_TO_KEY = np.array([sum(FACT_BIT[name] for j, name in enumerate(DYNAMIC_FACTS) if code >> j & 1)
+                           for code in range(DYNAMIC_BITS)], dtype=np.int64)
+
+
+class StaticRanks:
+    """Small numbers for the distinct static keys of the rows, so that a query counts (static, dynamic)
+    pairs in a table of (distinct static keys × 512) cells instead of 2**21. Append-only: a row's rank
+    stays valid as long as the row lives."""
+
+    def __init__(self):
+        self.lookup = np.full(1 << FACT_COUNT, -1, dtype=np.int32)
+        self.values = np.zeros(0, dtype=np.int64)
+
+    def assign(self, static_key: np.ndarray) -> np.ndarray:
+        if len(static_key) == 0:
+            return np.zeros(0, dtype=np.int32)
+        present = np.flatnonzero(np.bincount(static_key, minlength=1 << FACT_COUNT)) if len(static_key) > 100_000 \
+            else np.unique(static_key).astype(np.int64)
+        new = present[self.lookup[present] < 0]
+        if len(new):
+            self.lookup[new] = np.arange(len(self.values), len(self.values) + len(new), dtype=np.int32)
+            self.values = np.concatenate([self.values, new])
+        return self.lookup[static_key]
+
+    def keys(self, cells: np.ndarray) -> np.ndarray:
+        """Full DossierFacts keys of `rank * DYNAMIC_BITS + dynamic` cells."""
+        return self.values[cells // DYNAMIC_BITS] | DYNAMIC_TO_KEY[cells % DYNAMIC_BITS]
+
+
 @dataclass
 class RowFacts:
-    """The facts of a selection of rows: unit, packed DossierFacts key, and the flags that tell which
-    procedures a unit has dossiers of (`procedure_code`, 0 for rows outside 3.2/3.5/3.6/5.5)."""
+    """The facts of a selection of rows: the unit, the static key and its rank, the compact code of the
+    period-dependent facts, and which procedures a unit has dossiers of (`procedure_code`, 0 for rows
+    outside the dossier-based procedure tests of 3.2, 3.5, 3.6 and 5.5)."""
 
     unit: np.ndarray
     procedure: np.ndarray
-    key: np.ndarray
+    static: np.ndarray  # uint32 DossierFacts bits of the row that do not depend on the period
+    rank: np.ndarray  # int32 rank of `static`
+    dynamic: np.ndarray  # uint16: bit j = DYNAMIC_FACTS[j]
     procedure_code: np.ndarray  # uint8: bit 0 any, 1 online, 2 synced with fee, 3 paid online, 4 citizen data
 
-
-def _bit(mask: np.ndarray, fact: str) -> np.ndarray:
-    return mask.astype(np.uint32) << np.uint32(FACT_BIT[fact].bit_length() - 1)
+    def has(self, fact: str) -> np.ndarray:
+        if fact in DYNAMIC_FACTS:
+            return (self.dynamic & np.uint16(1 << DYNAMIC_FACTS.index(fact))) != 0
+        return (self.static & np.uint32(FACT_BIT[fact])) != 0
 
 
 def row_facts(block: Block, rows, p: PeriodTicks, catalog: Catalog) -> RowFacts:
@@ -540,23 +583,23 @@ def row_facts(block: Block, rows, p: PeriodTicks, catalog: Catalog) -> RowFacts:
     e_result = block.e_issued[rows] <= t
     paid = block.paid[rows] <= t
     static = block.static_key[rows]
-    counted = under_processing & ((static & np.uint32(FACT_BIT["refused"])) == 0)
-    late = _late(block, rows, p, catalog, ended, ended_at, counted)
+    not_refused = (static & np.uint32(FACT_BIT["refused"])) == 0
+    late = _late(block, rows, p, catalog, ended, ended_at, under_processing & not_refused)
 
-    key = static.copy()
-    for mask, fact in ((received, "received"), (under_processing, "under_processing"), (late, "late"),
-                       (synced, "synced"), (ended, "ended"), (resolved, "resolved"),
-                       (resolved_in_period, "resolved_in_period"), (e_result, "e_result"), (paid, "paid_online")):
-        key |= _bit(mask, fact)
+    dynamic = received.astype(np.uint16)
+    for j, mask in enumerate((under_processing, late, synced, ended, resolved, resolved_in_period, e_result, paid),
+                             start=1):
+        dynamic += mask * np.uint16(1 << j)
 
-    listed = received & ((static & np.uint32(FACT_BIT["refused"])) == 0)
-    code = listed.astype(np.uint8)
-    code |= ((static & np.uint32(FACT_BIT["online"])) != 0).astype(np.uint8) << np.uint8(1)
-    code |= (synced & ((static & np.uint32(FACT_BIT["fee"])) != 0)).astype(np.uint8) << np.uint8(2)
-    code |= paid.astype(np.uint8) << np.uint8(3)
-    code |= ((static & np.uint32(FACT_BIT["citizen_data"])) != 0).astype(np.uint8) << np.uint8(4)
+    listed = received & not_refused
+    code = listed * np.uint8(1)
+    code += ((static & np.uint32(FACT_BIT["online"])) != 0) * np.uint8(2)
+    code += (synced & ((static & np.uint32(FACT_BIT["fee"])) != 0)) * np.uint8(4)
+    code += paid * np.uint8(8)
+    code += ((static & np.uint32(FACT_BIT["citizen_data"])) != 0) * np.uint8(16)
     code *= listed
-    return RowFacts(unit=block.unit[rows], procedure=block.procedure[rows], key=key, procedure_code=code)
+    return RowFacts(unit=block.unit[rows], procedure=block.procedure[rows], static=static,
+                    rank=block.static_rank[rows], dynamic=dynamic, procedure_code=code)
 
 
 def _late(block: Block, rows, p: PeriodTicks, catalog: Catalog, ended, ended_at, counted) -> np.ndarray:
@@ -582,9 +625,34 @@ def _late(block: Block, rows, p: PeriodTicks, catalog: Catalog, ended, ended_at,
         one_by_one = paused[running & table.several[w] & ~two_requests]
         if len(one_by_one):
             moment_t = p.period.t
-            row_index = np.arange(len(due))[rows] if isinstance(rows, slice) else rows
             for i in one_by_one.tolist():
-                row = int(row_index[i])
+                row = rows.start + i if isinstance(rows, slice) else int(rows[i])
                 calendar = catalog.calendars[int(block.unit[row])]
                 late[i] = semantics.is_late(wait_view(block, row), moment_t, calendar)
     return late & counted
+
+
+def processing_times(block: Block, rows: np.ndarray, p: PeriodTicks, catalog: Catalog) -> np.ndarray:
+    """`semantics.processing_time` in microseconds for rows resolved by t: receipt to resolution in working
+    time, minus the pause as of t, never negative."""
+    received, resolved = block.received[rows], block.resolved[rows]
+    unit = block.unit[rows]
+    gross = np.zeros(len(rows), dtype=np.int64)
+    for calendar, positions in catalog.calendar_groups:
+        mine = np.isin(unit, positions)
+        if mine.any():
+            gross[mine] = wnp.working_time_between(calendar, received[mine], resolved[mine])
+    pause = np.zeros(len(rows), dtype=np.int64)
+    wait = block.wait[rows]
+    paused = np.flatnonzero(wait >= 0)
+    if len(paused):
+        w = wait[paused]
+        table = block.waits
+        over = p.t >= table.done[w]
+        pause[paused[over]] = table.pause[w[over]]
+        # A running wait pauses nothing yet; with several waits, those already over do.
+        for i in paused[~over & (p.t >= table.first[w]) & table.several[w]].tolist():
+            row = int(rows[i])
+            calendar = catalog.calendars[int(block.unit[row])]
+            pause[i] = semantics.pause(wait_view(block, row), p.period.t, calendar) // _MICROSECOND
+    return np.maximum(gross - pause, 0)

@@ -413,15 +413,27 @@ def compute_extras(record: Record, date_from: date, date_to: date, now: datetime
             late += semantics.is_late(d, period.t, calendar)
         if period.happened_in(d.resolved_at):
             times[(d.procedure, d.channel)].append(semantics.processing_time(d, period.t, calendar))
-    channel_order = {"online": 0, "in_person": 1, "postal": 2}
+    totals = {key: (sum(span // timedelta(microseconds=1) for span in spans), len(spans))
+              for key, spans in times.items()}
+    return extras_object(asked.code, date_from, date_to, period, totals, late, under_processing, not_synced)
+
+
+CHANNEL_ORDER = {"online": 0, "in_person": 1, "postal": 2}
+
+
+def extras_object(unit_code: str, date_from: date, date_to: date, period: Period,
+                  totals: dict[tuple[str, str], tuple[int, int]], late: int, under_processing: int,
+                  not_synced: int) -> dict:
+    """The `compute_extras` object from its sums: `totals[(procedure, channel)]` is (microseconds of
+    processing time, dossiers). Shared with the live engine, so both write the same numbers the same way."""
     processing = []
-    for (procedure, channel), spans in sorted(times.items(), key=lambda kv: (kv[0][0], channel_order[kv[0][1]])):
-        microseconds = sum(span // timedelta(microseconds=1) for span in spans)
-        hours = Fraction(microseconds, 3600 * 1_000_000 * len(spans))
-        processing.append({"procedure": procedure, "channel": channel, "dossiers": len(spans),
+    for (procedure, channel), (microseconds, count) in sorted(
+            totals.items(), key=lambda kv: (kv[0][0], CHANNEL_ORDER[kv[0][1]])):
+        hours = Fraction(microseconds, 3600 * 1_000_000 * count)
+        processing.append({"procedure": procedure, "channel": channel, "dossiers": count,
                            "average_working_hours": float(scoring.round_half_up(hours, 2))})
     return {
-        "unit": asked.code,
+        "unit": unit_code,
         "from": date_from.isoformat(),
         "to": date_to.isoformat(),
         "evaluated_at": period.t.isoformat(),

@@ -58,6 +58,9 @@ class UnitScorer:
         self.shown_max = [scoring.shown_number(rule.max_points) for rule in rules]
         self.groups = [(group.id, [position[r.id] for r in ruleset.in_group(group.id)],
                         scoring.shown_number(group.max_points)) for group in ruleset.groups]
+        grouped = {i for _, members, _ in self.groups for i in members}
+        self.ungrouped = [i for i in range(len(rules)) if i not in grouped]
+        self._memo: dict[tuple, tuple[dict, Ratio]] = {}
 
     def _points(self, i: int, rate: Ratio | None) -> Ratio:
         if rate is None:
@@ -72,25 +75,39 @@ class UnitScorer:
             return max_n, max_d
         return max_n * n * t_d, max_d * d * t_n
 
+    def _indicator(self, i: int, numerator: int, denominator: int, other: tuple | None) -> tuple[dict, Ratio]:
+        """The JSON entry of indicator i and its unrounded points; `other` is the counts of the indicator
+        whose rate multiplies this one's. Memoised: many units and many requests share the same counts."""
+        memo_key = (i, numerator, denominator, other)
+        found = self._memo.get(memo_key)
+        if found is not None:
+            return found
+        rate: Ratio | None = (numerator, denominator) if denominator else None
+        if other is not None and rate is not None:
+            rate = None if not other[1] else (rate[0] * other[0], rate[1] * other[1])
+        points = self._points(i, rate)
+        entry = {
+            "id": self.ids[i],
+            "numerator": numerator,
+            "denominator": denominator,
+            "rate": None if rate is None else _shown(rate, scoring.RATE_PLACES),
+            "points": _shown(points, scoring.POINTS_PLACES),
+            "max": self.shown_max[i],
+        }
+        if len(self._memo) > 200_000:
+            self._memo.clear()
+        found = self._memo[memo_key] = (entry, points)
+        return found
+
     def scores(self, unit: Unit, numerators: Sequence[int], denominators: Sequence[int]) -> dict:
         """One entry of `units`, from the counts in rule-set order."""
-        plain = [(n, d) if d else None for n, d in zip(numerators, denominators, strict=True)]
-        rates: list[Ratio | None] = []
-        for i, value in enumerate(plain):
+        indicators, points = [], []
+        for i, (numerator, denominator) in enumerate(zip(numerators, denominators, strict=True)):
             other = self.other[i]
-            if other is not None and value is not None:
-                factor = plain[other]
-                value = None if factor is None else (value[0] * factor[0], value[1] * factor[1])
-            rates.append(value)
-        points = [self._points(i, rate) for i, rate in enumerate(rates)]
-        indicators = [{
-            "id": self.ids[i],
-            "numerator": numerators[i],
-            "denominator": denominators[i],
-            "rate": None if rates[i] is None else _shown(rates[i], scoring.RATE_PLACES),
-            "points": _shown(points[i], scoring.POINTS_PLACES),
-            "max": self.shown_max[i],
-        } for i in range(len(self.ids))]
+            entry, value = self._indicator(i, numerator, denominator,
+                                           None if other is None else (numerators[other], denominators[other]))
+            indicators.append(dict(entry))  # a copy: callers may change what they get
+            points.append(value)
         groups, total = [], (0, 1)
         for group_id, members, shown_max in self.groups:
             value = (0, 1)
@@ -99,10 +116,8 @@ class UnitScorer:
             total = _add(total, value)
             groups.append({"id": group_id, "points": _shown(value, scoring.POINTS_PLACES), "max": shown_max})
         # The reference sums every indicator's points for the total, grouped or not.
-        grouped = {i for _, members, _ in self.groups for i in members}
-        for i, value in enumerate(points):
-            if i not in grouped:
-                total = _add(total, value)
+        for i in self.ungrouped:
+            total = _add(total, points[i])
         return {
             "code": unit.code,
             "name": unit.name,

@@ -6,7 +6,6 @@ some), creates the demo logins, prints what it did, then runs the development se
 
 import sys
 import time
-from datetime import date
 
 from django.conf import settings
 from django.core.management import call_command
@@ -15,7 +14,7 @@ from django.db import models, transaction
 
 from motcua.catalog.models import Procedure
 from motcua.demo.accounts import create_demo_accounts
-from motcua.demo.generator import generate
+from motcua.demo.generator import generate, local_today
 from motcua.demo.reference import load_reference
 from motcua.dossiers.models import Dossier, DossierCodeSequence
 from motcua.feedback.models import Feedback
@@ -68,7 +67,7 @@ class Command(BaseCommand):
         folder = settings.VAR_DIR / "demo-data"
         step = time.perf_counter()
         with tqdm(total=dossiers, desc="Sinh hồ sơ", unit=" hồ sơ", file=sys.stderr, leave=False) as bar:
-            counts = generate(folder, n=dossiers, seed=seed, end=date.today(), progress=bar.update)
+            counts = generate(folder, n=dossiers, seed=seed, end=local_today(), progress=bar.update)
         self.stdout.write(f"Sinh {counts['dossiers']} hồ sơ, {counts['feedback']} phản ánh vào {folder}: "
                           f"{time.perf_counter() - step:.1f} s")
         # A folder with the same digest imported before would be skipped as "already imported".

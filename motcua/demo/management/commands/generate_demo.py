@@ -5,7 +5,7 @@ from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
 
-from motcua.demo.generator import generate
+from motcua.demo.generator import generate, local_today
 
 
 def _date(text: str) -> date:
@@ -29,6 +29,6 @@ class Command(BaseCommand):
         if dossiers < 0:
             raise CommandError("--dossiers phải ≥ 0")
         started = time.perf_counter()
-        counts = generate(folder, n=dossiers, seed=seed, start=_date(start), end=_date(end) if end else date.today())
+        counts = generate(folder, n=dossiers, seed=seed, start=_date(start), end=_date(end) if end else local_today())
         self.stdout.write(f"{counts['dossiers']} hồ sơ, {counts['feedback']} phản ánh → {folder} "
                           f"({time.perf_counter() - started:.1f} s)")

@@ -1,0 +1,418 @@
+"""The live 766 index: every dossier in memory as columns, current within one request of any change.
+
+`engine()` is this process's `LiveIndex`. Each call first compares the database's change counters
+(`changes.watermark`, one query) with what it last read, and then:
+
+- rebuilds everything from the database (the from-scratch path, `rebuild`) after an import, a deletion,
+  a change of units or calendars, or on first use;
+- re-reads the small tables (procedures, authority, feedback) when they changed;
+- re-reads only the dossiers stamped since (`DossierStamp`) or created since (ids above the last seen).
+
+A query then computes the facts of the rows that can count in the period (`columnar`), counts rows per
+(unit, distinct facts tuple), and lets the reference's own selectors (`compute.Tally.contributions`)
+decide once per distinct tuple what it adds to each indicator. Procedure, feedback and commune
+indicators use the same selectors over their own facts. The JSON is the reference's, scored in integer
+arithmetic (`intscore`). `tests/indicators/test_live.py` checks every number against
+`compute(record_from_db(), ...)` on random records.
+
+Changed rows go to a small "loose" block that every query reads whole; their old versions in the sorted
+main block are moved to a void unit. When the loose block grows past `COMPACT_AT` rows it is merged
+back into the main block.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from collections import defaultdict
+from datetime import date, datetime
+from functools import lru_cache
+
+import numpy as np
+from django.db import connection
+
+from motcua.indicators import changes, columnar
+from motcua.indicators.bulkread import CHANNEL_MASK, read_dossiers
+from motcua.indicators.compute import Tally, extras_object
+from motcua.indicators.intscore import UnitScorer
+from motcua.indicators.populations import CommuneFacts, DossierFacts, FeedbackFacts, ProcedureFacts
+from motcua.indicators.rules import DEFAULT_RULESET, RuleSet, load_ruleset
+from motcua.indicators.semantics import Period
+
+COMPACT_AT = 50_000
+CHANNEL_NAMES = {1: "in_person", 2: "online", 3: "postal"}
+
+
+@lru_cache(maxsize=16)
+def _ruleset(name: str) -> RuleSet:
+    return load_ruleset(name)
+
+
+class _Selectors:
+    """What each distinct facts tuple of one kind contributes under one rule set.
+
+    The decision is `Tally.contributions`, the reference's own memoised evaluation of the rule set's
+    population and counted selectors; this keeps its answers as numbers. Many tuples contribute alike
+    (a dossier outside every population contributes nothing, whatever else is true of it), so each
+    packed key maps to a *pattern*, a row of the `numerators`/`denominators` matrices: rows are counted per
+    (unit, pattern), and one small matrix product gives each unit's numerators and denominators.
+    """
+
+    def __init__(self, ruleset: RuleSet, kind: str, decode):
+        self.tally = Tally(ruleset, [])
+        self.kind = kind
+        self.decode = decode
+        self.size = len(ruleset.indicators)
+        self.pattern_of: dict[int, int] = {}
+        self._patterns: dict[tuple, int] = {}
+        self.numerators = np.zeros((0, self.size), dtype=np.float64)
+        self.denominators = np.zeros((0, self.size), dtype=np.float64)
+
+    def patterns(self, keys: np.ndarray) -> np.ndarray:
+        """The pattern of each key (new keys are decided by the selectors once)."""
+        pattern_of = self.pattern_of
+        new = []
+        for key in keys.tolist():
+            if key not in pattern_of:
+                contributions = self.tally.contributions(self.kind, self.decode(key))
+                pattern = self._patterns.get(contributions)
+                if pattern is None:
+                    pattern = self._patterns[contributions] = len(self._patterns)
+                    row_n, row_d = np.zeros(self.size), np.zeros(self.size)
+                    for i, counted in contributions:
+                        row_d[i] = 1
+                        row_n[i] = 1 if counted else 0
+                    new.append((row_n, row_d))
+                pattern_of[key] = pattern
+        if new:
+            self.numerators = np.vstack([self.numerators, *[n for n, _ in new]])
+            self.denominators = np.vstack([self.denominators, *[d for _, d in new]])
+        return np.fromiter((pattern_of[k] for k in keys.tolist()), dtype=np.int64, count=len(keys))
+
+    def count(self, groups: np.ndarray, keys: np.ndarray, weights: np.ndarray,
+              n_groups: int) -> tuple[np.ndarray, np.ndarray]:
+        """Numerators and denominators per group (groups × indicators) of `weights` items per (group, key)."""
+        patterns = self.patterns(keys)
+        width = len(self.numerators)
+        counts = np.bincount(groups * width + patterns, weights=weights, minlength=n_groups * width)
+        counts = counts.reshape(n_groups, width)
+        return counts @ self.numerators, counts @ self.denominators
+
+
+def _decoder(cls):
+    width = len(cls._fields)
+
+    def decode(key: int):
+        return cls(*(bool((key >> i) & 1) for i in range(width)))
+    return decode
+
+
+class LiveIndex:
+    """The index of this process: columns in memory, refreshed from the database on every call."""
+
+    def __init__(self, workers: int = 2):
+        self.workers = workers
+        self.lock = threading.RLock()
+        self.catalog: columnar.Catalog | None = None
+        self.main: columnar.Block | None = None
+        self.loose: columnar.Block | None = None
+        self.mark: changes.Watermark | None = None
+        self.ranks = columnar.StaticRanks()
+        self.vendor_alias = None
+        self._selectors: dict[tuple, _Selectors] = {}
+        self._scorers: dict[tuple, UnitScorer] = {}
+        self.last_refresh: dict = {}
+
+    # -- keeping current ------------------------------------------------------------------------------
+
+    def reset(self) -> None:
+        with self.lock:
+            self.catalog = self.main = self.loose = self.mark = None
+            self._selectors.clear()
+
+    def rebuild(self) -> None:
+        """The from-scratch path: read every row of the database again."""
+        with self.lock:
+            started = time.perf_counter()
+            mark = changes.watermark()
+            catalog = columnar.Catalog()
+            raw, pauses = read_dossiers(workers=self.workers)
+            read = time.perf_counter()
+            self.ranks = columnar.StaticRanks()
+            block = columnar.build_block(raw, pauses, catalog, self.ranks)
+            self.main, self.loose = columnar.layout(block)
+            self.catalog, self.mark = catalog, mark
+            self._selectors.clear()
+            self._index_main()
+            self.last_refresh = {"kind": "rebuild", "rows": len(block), "read_s": read - started,
+                                 "total_s": time.perf_counter() - started}
+
+    def _index_main(self) -> None:
+        """Where each id of the main block is: ids sorted, with their rows."""
+        self._main_order = np.argsort(self.main.id, kind="stable")
+        self._main_ids = self.main.id[self._main_order]
+
+    def refresh(self) -> None:
+        """Bring the columns up to the database's last committed change."""
+        with self.lock:
+            self._alias_guard()
+            mark = changes.watermark()
+            old = self.mark
+            if (old is None or self.catalog is None or mark.token != old.token or mark.generation != old.generation):
+                self.rebuild()
+                return
+            if mark.catalog != old.catalog or mark.small_tables != old.small_tables:
+                catalog = columnar.Catalog()
+                if catalog.calendar_signature != self.catalog.calendar_signature:
+                    self.rebuild()
+                    return
+                self._swap_catalog(catalog)
+            if mark.seq != old.seq or mark.max_dossier_id != old.max_dossier_id:
+                ids = set(changes.stamped_since(old.seq))
+                if mark.max_dossier_id > old.max_dossier_id:
+                    from motcua.dossiers.models import Dossier
+
+                    ids.update(Dossier.objects.filter(id__gt=old.max_dossier_id).values_list("id", flat=True))
+                self._apply(sorted(ids))
+            self.mark = mark
+
+    def _alias_guard(self) -> None:
+        """A different database (tests switch between them) is a different record."""
+        alias = (connection.settings_dict.get("NAME"), connection.vendor)
+        if alias != self.vendor_alias:
+            self.vendor_alias = alias
+            self.catalog = None
+
+    def _swap_catalog(self, catalog: columnar.Catalog) -> None:
+        """New procedures, authority or feedback: renumber procedures, recompute procedure-derived bits."""
+        old_ids = np.array(self.catalog.procedure_ids, dtype=np.int64)
+        self.ranks = columnar.StaticRanks()
+        for block in (self.main, self.loose):
+            if len(block) and len(old_ids):
+                block.procedure[:] = catalog.procedure_position[old_ids[block.procedure]]
+                block.static_key[:] = catalog.static_key(block.flags, block.procedure)
+            block.static_rank[:] = self.ranks.assign(block.static_key)
+        self.catalog = catalog
+
+    def _apply(self, ids: list[int]) -> None:
+        if not ids:
+            return
+        raw, pauses = read_dossiers(ids)
+        fresh = columnar.build_block(raw, pauses, self.catalog, self.ranks)
+        wanted = np.array(ids, dtype=np.int64)
+        where = np.searchsorted(self._main_ids, wanted)
+        found = where < len(self._main_ids)
+        found[found] = self._main_ids[where[found]] == wanted[found]
+        self.main.unit[self._main_order[where[found]]] = self.catalog.void
+        keep = np.flatnonzero(~np.isin(self.loose.id, wanted))
+        self.loose = columnar.Block.concat([self.loose.take(keep), fresh])
+        if len(self.loose) > COMPACT_AT:
+            alive = np.flatnonzero(self.main.unit != self.catalog.void)
+            self.main, self.loose = columnar.layout(columnar.Block.concat([self.main.take(alive), self.loose]))
+            self._index_main()
+        self.last_refresh = {"kind": "incremental", "rows": len(ids)}
+
+    # -- queries --------------------------------------------------------------------------------------
+
+    def _segments(self, p: columnar.PeriodTicks) -> list[columnar.RowFacts]:
+        block_rows, carried = columnar.period_rows(self.main, p.start, p.t, p.end)
+        parts = [columnar.row_facts(self.main, block_rows, p, self.catalog)]
+        if len(carried):
+            parts.append(columnar.row_facts(self.main, carried, p, self.catalog))
+        if len(self.loose):
+            parts.append(columnar.row_facts(self.loose, slice(0, len(self.loose)), p, self.catalog))
+        return parts
+
+    def _selector(self, ruleset: RuleSet, kind: str, cls) -> _Selectors:
+        key = (ruleset.name, ruleset.version, str(ruleset.path), kind)
+        found = self._selectors.get(key)
+        if found is None:
+            found = self._selectors[key] = _Selectors(ruleset, kind, _decoder(cls))
+        return found
+
+    def index_json(self, date_from: date, date_to: date, unit_code: str | None = None,
+                   rules: str = DEFAULT_RULESET, now: datetime | None = None) -> dict:
+        ruleset = _ruleset(rules)
+        period = Period.of(date_from, date_to, now)
+        with self.lock:
+            self.refresh()
+            catalog = self.catalog
+            tree = catalog.tree
+            asked = tree.root if unit_code is None else tree.get(unit_code)
+            shown = tree.shown(asked)
+            shown_at = np.array([catalog.position_of_code[u.code] for u in shown], dtype=np.int64)
+            p = columnar.PeriodTicks(period)
+            parts = self._segments(p)
+            own_n, own_d = self._summed_counts(ruleset, parts, p)
+            numerators = catalog.ancestors[shown_at].astype(np.float64) @ own_n
+            denominators = catalog.ancestors[shown_at].astype(np.float64) @ own_d
+            procedure_n, procedure_d = self._procedure_counts(ruleset, parts, p, shown_at)
+            numerators = (numerators + procedure_n).astype(np.int64)
+            denominators = (denominators + procedure_d).astype(np.int64)
+        scorer = self._scorer(ruleset)
+        return {
+            "rules": {"name": ruleset.name, "version": ruleset.version},
+            "from": date_from.isoformat(),
+            "to": date_to.isoformat(),
+            "evaluated_at": period.t.isoformat(),
+            "units": [scorer.scores(unit, numerators[i].tolist(), denominators[i].tolist())
+                      for i, unit in enumerate(shown)],
+        }
+
+    def _scorer(self, ruleset: RuleSet) -> UnitScorer:
+        key = (ruleset.name, ruleset.version, str(ruleset.path))
+        if key not in self._scorers:
+            self._scorers[key] = UnitScorer(ruleset)
+        return self._scorers[key]
+
+    def _summed_counts(self, ruleset: RuleSet, parts, p: columnar.PeriodTicks) -> tuple[np.ndarray, np.ndarray]:
+        """Each unit's own numerators and denominators of the summed indicators (dossiers, feedback,
+        communes), before the roll-up; units × indicators."""
+        catalog = self.catalog
+        units = catalog.n_units + 1  # the void unit last
+        cells = np.concatenate([part.rank.astype(np.int64) * columnar.DYNAMIC_BITS + part.dynamic for part in parts])
+        unit = np.concatenate([part.unit for part in parts]).astype(np.int64)
+        # Distinct (static, dynamic) cells first, in a table of distinct static keys × 512; then rows are
+        # counted per (unit, pattern of contributions) through a lookup from cell to pattern.
+        present = np.flatnonzero(np.bincount(cells, minlength=len(self.ranks.values) * columnar.DYNAMIC_BITS))
+        selectors = self._selector(ruleset, "dossier", DossierFacts)
+        lookup = np.zeros(len(self.ranks.values) * columnar.DYNAMIC_BITS, dtype=np.int64)
+        lookup[present] = selectors.patterns(self.ranks.keys(present))
+        width = len(selectors.numerators)
+        counts = np.bincount(unit * width + lookup[cells], minlength=units * width).reshape(units, width)[:-1]
+        counts = counts.astype(np.float64)  # exact below 2**53; a float product runs in BLAS
+        own_n = counts @ selectors.numerators
+        own_d = counts @ selectors.denominators
+
+        feedback = self._feedback_keys(p)
+        if len(feedback):
+            n, d = self._selector(ruleset, "feedback", FeedbackFacts).count(
+                catalog.feedback_unit, feedback, np.ones(len(feedback)), catalog.n_units)
+            own_n += n
+            own_d += d
+        if len(catalog.communes):
+            n, d = self._selector(ruleset, "commune", CommuneFacts).count(
+                catalog.communes, catalog.commune_e_copy.astype(np.int64), np.ones(len(catalog.communes)),
+                catalog.n_units)
+            own_n += n
+            own_d += d
+        return own_n, own_d
+
+    def _feedback_keys(self, p: columnar.PeriodTicks) -> np.ndarray:
+        """`compute.feedback_facts` of every item, packed (bit i = field i of FeedbackFacts)."""
+        c = self.catalog
+        t = p.t
+        answered = c.feedback_answered <= t
+        refused = c.feedback_refused <= t
+        handled = np.minimum(np.where(answered, c.feedback_answered, columnar.NEVER),
+                             np.where(refused, c.feedback_refused, columnar.NEVER))
+        in_population = (c.feedback_received <= t) & ((handled == columnar.NEVER) | (handled >= p.start))
+        t_day = p.period.t_date.toordinal()
+        on_time = ((answered & (columnar.local_ordinal(c.feedback_answered) <= c.feedback_answer_by))
+                   | (refused & (columnar.local_ordinal(c.feedback_refused) <= c.feedback_refuse_by))
+                   | (~answered & ~refused & (t_day <= c.feedback_answer_by)))
+        return (in_population.astype(np.int64) | (in_population & on_time).astype(np.int64) << 1
+                | c.feedback_unsatisfied.astype(np.int64) << 2 | c.feedback_raised_again.astype(np.int64) << 3)
+
+    def _procedure_counts(self, ruleset: RuleSet, parts, p: columnar.PeriodTicks, shown_at: np.ndarray):
+        """Procedure indicators of each shown unit, over the distinct procedures under it (not summed)."""
+        c = self.catalog
+        size = len(ruleset.indicators)
+        numerators = np.zeros((len(shown_at), size))
+        denominators = np.zeros((len(shown_at), size))
+        if c.n_procedures == 0:
+            return numerators, denominators
+        own = np.zeros((c.n_units + 1) * c.n_procedures, dtype=np.uint8)
+        for part in parts:
+            listed = part.procedure_code > 0
+            cells = part.unit[listed].astype(np.int64) * c.n_procedures + part.procedure[listed]
+            np.bitwise_or.at(own, cells, part.procedure_code[listed])
+        own = own.reshape(c.n_units + 1, c.n_procedures)[:-1]
+        period = p.period
+        t_day = period.t_date.toordinal()
+        decided = ((c.decision_ordinal >= period.date_from.toordinal())
+                   & (c.decision_ordinal <= period.date_to.toordinal()) & (c.decision_ordinal <= t_day))
+        published = c.published_ordinal <= t_day
+        flags = c.procedure_flags
+        static = (decided.astype(np.int64) | c.decision_on_time.astype(np.int64) << 1
+                  | published.astype(np.int64) << 2 | (published & c.published_in_time).astype(np.int64) << 3
+                  | flags["parts_complete"].astype(np.int64) << 4 | flags["offered_online"].astype(np.int64) << 5
+                  | flags["fee_bearing"].astype(np.int64) << 6 | flags["fee_integrated"].astype(np.int64) << 7
+                  | flags["for_citizens"].astype(np.int64) << 8)
+        rows, procedures, subtree = [], [], []
+        for row, unit in enumerate(shown_at.tolist()):
+            under = c.under[unit]
+            rows.append(np.full(len(under), row, dtype=np.int64))
+            procedures.append(under)
+            subtree.append(np.bitwise_or.reduce(own[c.subtree[unit]], axis=0)[under])
+        rows, procedures = np.concatenate(rows), np.concatenate(procedures)
+        keys = static[procedures] | np.concatenate(subtree).astype(np.int64) << 9
+        width = 1 << len(ProcedureFacts._fields)
+        cells, counts = np.unique(rows * width + keys, return_counts=True)
+        return self._selector(ruleset, "procedure", ProcedureFacts).count(
+            cells // width, cells % width, counts.astype(np.float64), len(shown_at))
+
+    # -- figures without points -----------------------------------------------------------------------
+
+    def extras_json(self, date_from: date, date_to: date, unit_code: str | None = None,
+                    now: datetime | None = None) -> dict:
+        """`compute.compute_extras` from the columns."""
+        period = Period.of(date_from, date_to, now)
+        with self.lock:
+            self.refresh()
+            c = self.catalog
+            asked = c.tree.root if unit_code is None else c.tree.get(unit_code)
+            inside = np.zeros(c.n_units + 1, dtype=bool)
+            inside[:-1] = c.ancestors[c.position_of_code[asked.code]]
+            p = columnar.PeriodTicks(period)
+            block_rows, carried = columnar.period_rows(self.main, p.start, p.t, p.end)
+            totals: dict[tuple[int, int], list[int]] = defaultdict(lambda: [0, 0])
+            late = under_processing = not_synced = 0
+            for block, rows in ((self.main, block_rows), (self.main, carried),
+                                (self.loose, slice(0, len(self.loose)))):
+                facts = columnar.row_facts(block, rows, p, c)
+                mine = inside[facts.unit]
+                refused = facts.has("refused")
+                not_synced += int(np.count_nonzero(mine & facts.has("received") & ~facts.has("synced")))
+                counted = mine & ~refused & facts.has("under_processing")
+                under_processing += int(np.count_nonzero(counted))
+                late += int(np.count_nonzero(counted & facts.has("late")))
+                resolved = mine & ~refused & facts.has("resolved_in_period")
+                index = np.flatnonzero(resolved)
+                if len(index) == 0:
+                    continue
+                rows_index = rows.start + index if isinstance(rows, slice) else rows[index]
+                spans = columnar.processing_times(block, rows_index, p, c)
+                channel = block.flags[rows_index] & CHANNEL_MASK
+                group = block.procedure[rows_index].astype(np.int64) * 4 + channel
+                present, inverse = np.unique(group, return_inverse=True)
+                sums = np.zeros(len(present), dtype=np.int64)
+                np.add.at(sums, inverse, spans)
+                numbers = np.bincount(inverse, minlength=len(present))
+                for g, total, n in zip(present.tolist(), sums.tolist(), numbers.tolist(), strict=True):
+                    entry = totals[(g // 4, g % 4)]
+                    entry[0] += total
+                    entry[1] += n
+        named = {(c.procedure_codes[procedure], CHANNEL_NAMES[channel]): (total, n)
+                 for (procedure, channel), (total, n) in totals.items()}
+        return extras_object(asked.code, date_from, date_to, period, named, late, under_processing, not_synced)
+
+
+_engine: LiveIndex | None = None
+_engine_lock = threading.Lock()
+
+
+def engine() -> LiveIndex:
+    """This process's live index (built on first use)."""
+    global _engine
+    with _engine_lock:
+        if _engine is None:
+            _engine = LiveIndex()
+        return _engine
+
+
+def reset() -> None:
+    """Forget everything read (tests; the next call rebuilds)."""
+    if _engine is not None:
+        _engine.reset()
+
