@@ -1,0 +1,39 @@
+"""A large initial load builds the dossier indexes after writing: same rows, same indexes afterwards."""
+
+import pytest
+from django.db import connection
+
+from motcua.dossiers.models import Dossier
+from motcua.interchange import importer
+from motcua.interchange.bulkload import _secondary_index_definitions
+from motcua.interchange.importer import import_folder
+
+pytestmark = pytest.mark.django_db
+
+
+def _indexes():
+    return sorted(name for name, _sql in _secondary_index_definitions(connection, Dossier._meta.db_table))
+
+
+def test_bulk_load_keeps_every_row_and_restores_every_index(small_folder, monkeypatch):
+    before = _indexes()
+    assert len(before) >= 5
+    monkeypatch.setattr(importer, "BULK_LOAD_MIN_ROWS", 1)
+    import_folder(small_folder)
+    assert _indexes() == before
+    assert Dossier.objects.count() == 4
+    assert Dossier.objects.filter(unit__code="05443").count() == 2
+
+
+def test_a_failed_bulk_load_leaves_the_indexes_in_place(small_folder, monkeypatch):
+    before = _indexes()
+    monkeypatch.setattr(importer, "BULK_LOAD_MIN_ROWS", 1)
+
+    def explode(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(importer, "_write_feedback", explode)
+    with pytest.raises(RuntimeError):
+        import_folder(small_folder)
+    assert _indexes() == before
+    assert not Dossier.objects.exists()
