@@ -14,6 +14,7 @@ urlpatterns = [
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
     path("chi-so/", include("motcua.indicators.page_urls")),
+    path("api/v1/", include("motcua.indicators.urls")),
     path("bao-cao/", include("motcua.reports.urls")),
     path("", include("motcua.office.urls")),
 ]

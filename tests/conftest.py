@@ -86,3 +86,14 @@ def write_folder(folder: Path, dossiers=None, feedback=None, units=UNITS_CSV, pr
 @pytest.fixture
 def small_folder(tmp_path):
     return write_folder(tmp_path / "in")
+
+
+@pytest.fixture(autouse=True)
+def _fresh_live_index():
+    """Each test starts with an empty live index: test databases roll back, and a process-wide cache
+    must never carry one test's record into the next."""
+    from motcua.indicators import live
+
+    live.reset()
+    yield
+    live.reset()

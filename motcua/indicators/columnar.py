@@ -93,7 +93,7 @@ class Catalog:
         self.calendar_signature = (
             tuple((u.id, u.code, u.parent_id, repr(u.sessions)) for u in unit_rows),
             tuple((e.date, e.kind, e.unit_id) for e in exceptions))
-        self.tree = UnitTree(self.units) if self.units else None
+        self.tree = UnitTree(self.units)  # ValueError without exactly one province, as in the reference
         self.ancestors = np.zeros((self.n_units, self.n_units), dtype=bool)  # [a, u]: a is u or above it
         for u, unit in enumerate(self.units):
             for code in self.tree.chain(unit.code):
@@ -155,7 +155,7 @@ class Catalog:
     def _procedure_facts(self):
         """The parts of `ProcedureFacts` that do not depend on the period (whole-day rules on the province's
         calendar, as in `compute.procedure_static_facts`), and the dates of those that do."""
-        calendar = self.calendar_for(self.tree.root.code) if self.tree else None
+        calendar = self.calendar_for(self.tree.root.code)
         decision, published, decision_on_time, published_in_time = [], [], [], []
         for p in self.procedures:
             decision.append(p.decision_date.toordinal() if p.decision_date else -1)
@@ -282,7 +282,7 @@ class Block:
     static_rank: np.ndarray  # int32: its number in the engine's StaticRanks
     received: np.ndarray
     due: np.ndarray
-    end: np.ndarray  # the earlier of resolved and ended_at
+    end: np.ndarray  # the earliest of resolved_at, returned_at and ended_at
     resolved: np.ndarray
     synced: np.ndarray
     paid: np.ndarray
@@ -290,6 +290,7 @@ class Block:
     wait: np.ndarray  # int32
     waits: WaitTable
     sort_key: np.ndarray | None = None  # main block only, see `layout`
+    id_order: np.ndarray | None = None  # main block only: its rows in id order
 
     COLUMNS = ("id", "unit", "procedure", "flags", "static_key", "static_rank", "received", "due", "end", "resolved",
                "synced", "paid", "e_issued", "wait")
@@ -340,7 +341,7 @@ def build_block(raw: RawRows, pauses: RawPauses, catalog: Catalog, ranks: Static
     static_key = catalog.static_key(raw.flags, procedure)
     return Block(id=raw.id, unit=unit, procedure=procedure, flags=raw.flags, static_key=static_key,
                  static_rank=ranks.assign(static_key), received=raw.received, due=raw.due,
-                 end=np.minimum(raw.resolved, raw.ended_at), resolved=raw.resolved, synced=raw.synced, paid=raw.paid,
+                 end=np.minimum(raw.resolved, raw.stopped), resolved=raw.resolved, synced=raw.synced, paid=raw.paid,
                  e_issued=raw.e_issued, wait=wait, waits=waits)
 
 
@@ -457,6 +458,12 @@ def layout(block: Block) -> tuple[Block, Block]:
     order = np.argsort(key, kind="stable")
     main = block.take(main_rows[order])
     main.sort_key = key[order]
+    if len(block.id) < 2 or np.all(block.id[1:] > block.id[:-1]):
+        # Rows read in id order: the main block's id order is the inverse of `order`, no second sort.
+        main.id_order = np.empty(len(order), dtype=np.int64)
+        main.id_order[order] = np.arange(len(order))
+    else:
+        main.id_order = np.argsort(main.id, kind="stable")
     return main, block.take(np.flatnonzero(anomalous))
 
 
@@ -627,8 +634,10 @@ def _late(block: Block, rows, p: PeriodTicks, catalog: Catalog, ended, ended_at,
             moment_t = p.period.t
             for i in one_by_one.tolist():
                 row = rows.start + i if isinstance(rows, slice) else int(rows[i])
-                calendar = catalog.calendars[int(block.unit[row])]
-                late[i] = semantics.is_late(wait_view(block, row), moment_t, calendar)
+                unit = int(block.unit[row])
+                if unit == catalog.void:  # a replaced row: it counts nowhere
+                    continue
+                late[i] = semantics.is_late(wait_view(block, row), moment_t, catalog.calendars[unit])
     return late & counted
 
 

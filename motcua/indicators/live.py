@@ -134,6 +134,7 @@ class LiveIndex:
         """The from-scratch path: read every row of the database again."""
         with self.lock:
             started = time.perf_counter()
+            self.vendor_alias = self._alias()
             mark = changes.watermark()
             catalog = columnar.Catalog()
             raw, pauses = read_dossiers(workers=self.workers)
@@ -149,7 +150,7 @@ class LiveIndex:
 
     def _index_main(self) -> None:
         """Where each id of the main block is: ids sorted, with their rows."""
-        self._main_order = np.argsort(self.main.id, kind="stable")
+        self._main_order = self.main.id_order
         self._main_ids = self.main.id[self._main_order]
 
     def refresh(self) -> None:
@@ -176,11 +177,13 @@ class LiveIndex:
                 self._apply(sorted(ids))
             self.mark = mark
 
+    @staticmethod
+    def _alias() -> tuple:
+        return connection.settings_dict.get("NAME"), connection.vendor
+
     def _alias_guard(self) -> None:
         """A different database (tests switch between them) is a different record."""
-        alias = (connection.settings_dict.get("NAME"), connection.vendor)
-        if alias != self.vendor_alias:
-            self.vendor_alias = alias
+        if self._alias() != self.vendor_alias:
             self.catalog = None
 
     def _swap_catalog(self, catalog: columnar.Catalog) -> None:
@@ -193,6 +196,7 @@ class LiveIndex:
                 block.static_key[:] = catalog.static_key(block.flags, block.procedure)
             block.static_rank[:] = self.ranks.assign(block.static_key)
         self.catalog = catalog
+        self.last_refresh = {"kind": "catalog"}
 
     def _apply(self, ids: list[int]) -> None:
         if not ids:

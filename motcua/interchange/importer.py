@@ -27,8 +27,8 @@ from motcua.dossiers.models import Dossier, DossierCodeSequence, DossierPause
 from motcua.feedback.models import Feedback
 from motcua.indicators.changes import record_replaced
 from motcua.interchange import reading as r
-from motcua.interchange.bulkload import secondary_indexes_dropped
 from motcua.interchange import schema as s
+from motcua.interchange.bulkload import secondary_indexes_dropped
 from motcua.interchange.models import ImportBatch
 from motcua.lib.dossier_codes import parse_dossier_code
 from motcua.units.calendars import CalendarBook

@@ -57,7 +57,9 @@ def record(seed: int, dossiers: int = 60) -> Record:
 
     procedures = []
     for i in range(rnd.randint(1, 5)):
-        decided = FIRST_DAY + timedelta(days=rnd.randrange(-10, DAYS)) if rnd.random() < 0.9 else None
+        # The database requires both catalog dates; the reference's handling of a missing one is tested
+        # on records in test_compute.py.
+        decided = FIRST_DAY + timedelta(days=rnd.randrange(-10, DAYS))
         procedures.append(Procedure(
             code=f"P{i}", name=f"Thủ tục {i}", field="Tư pháp", level=rnd.choice(["province", "commune"]),
             time_limit=Decimal(rnd.choice([0, 1, 3, "0.5"])),
@@ -65,9 +67,8 @@ def record(seed: int, dossiers: int = 60) -> Record:
             fee_vnd=rnd.choice([0, 0, 20000]), written_result=rnd.random() < 0.6,
             online_level=rnd.choice(["none", "partial", "full"]), full_online_eligible=rnd.random() < 0.5,
             for_citizens=rnd.random() < 0.7, decision_date=decided,
-            legal_effective_date=(decided + timedelta(days=rnd.randrange(-3, 15)))
-            if decided and rnd.random() < 0.9 else None,
-            published_at=(decided + timedelta(days=rnd.randrange(0, 12))) if decided and rnd.random() < 0.8 else None,
+            legal_effective_date=decided + timedelta(days=rnd.randrange(-3, 15)),
+            published_at=(decided + timedelta(days=rnd.randrange(0, 12))) if rnd.random() < 0.8 else None,
             parts_complete=rnd.random() < 0.7, fee_integrated=rnd.random() < 0.5))
     authority = sorted({(rnd.choice(workers), rnd.choice(procedures).code) for _ in range(rnd.randint(1, 8))})
 
