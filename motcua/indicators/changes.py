@@ -6,10 +6,11 @@
 - `record_replaced()`: a bulk change (an import, a deletion of dossiers): the engine rebuilds from scratch.
 
 The engine reads `watermark()` on every request (one query) and compares it with what it last read.
-New dossier rows are also noticed by their id (`max(id)`), and inserted or deleted rows of the small
-tables by their counts, so a writer that forgets to call `catalog_changed` after a bulk insert is still
-seen; an *update* of an existing row is only seen through these calls (or the signal handlers that
-`apps.py` connects for the admin's edits of the small tables).
+New dossier rows are also noticed by their id (`max(id)`), dossiers with a new `DossierEvent` by the
+event's id, and inserted or deleted rows of the small tables by their counts, so a writer that forgets
+to call `catalog_changed` after a bulk insert is still seen; an *update* of an existing row without an
+event is only seen through these calls (or the signal handlers that `apps.py` connects for the admin's
+edits of the small tables).
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ class Watermark(NamedTuple):
     generation: int
     token: str
     max_dossier_id: int
+    max_event_id: int
     small_tables: tuple  # (count, max id) of units, procedures, authority, feedback, calendar exceptions
 
 
@@ -78,24 +80,34 @@ def _small_tables() -> list[str]:
 
 
 def watermark() -> Watermark:
-    from motcua.dossiers.models import Dossier
+    from motcua.dossiers.models import Dossier, DossierEvent
 
     quote = connection.ops.quote_name
     clock = quote(IndexClock._meta.db_table)
     parts = [f"(SELECT {column} FROM {clock} WHERE id = {CLOCK_PK})"
              for column in ("seq", "catalog", "generation", "token")]
     parts.append(f"(SELECT MAX(id) FROM {quote(Dossier._meta.db_table)})")
+    parts.append(f"(SELECT MAX(id) FROM {quote(DossierEvent._meta.db_table)})")
     for table in _small_tables():
         parts.append(f"(SELECT COUNT(*) FROM {quote(table)})")
         parts.append(f"(SELECT MAX(id) FROM {quote(table)})")
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts))
         row = cursor.fetchone()
-    seq, catalog, generation, token, max_id = row[:5]
+    seq, catalog, generation, token, max_id, max_event = row[:6]
     return Watermark(seq=seq or 0, catalog=catalog or 0, generation=generation or 0, token=token or "",
-                     max_dossier_id=max_id or 0, small_tables=tuple(value or 0 for value in row[5:]))
+                     max_dossier_id=max_id or 0, max_event_id=max_event or 0,
+                     small_tables=tuple(value or 0 for value in row[6:]))
 
 
 def stamped_since(seq: int) -> list[int]:
     """Ids of the dossiers stamped after `seq` (deleted ones included)."""
     return list(DossierStamp.objects.filter(seq__gt=seq).values_list("dossier_id", flat=True))
+
+
+def with_events_since(event_id: int) -> list[int]:
+    """Ids of the dossiers with an event after `event_id`: a safety net for writers that record an event
+    but forget the stamp (without the stamp's ordering guarantee on PostgreSQL)."""
+    from motcua.dossiers.models import DossierEvent
+
+    return list(DossierEvent.objects.filter(id__gt=event_id).values_list("dossier_id", flat=True).distinct())

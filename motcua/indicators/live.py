@@ -44,7 +44,8 @@ CHANNEL_NAMES = {1: "in_person", 2: "online", 3: "postal"}
 
 
 @lru_cache(maxsize=16)
-def _ruleset(name: str) -> RuleSet:
+def cached_ruleset(name: str) -> RuleSet:
+    """A shipped rule set, parsed and validated once per process (RuleSetError if there is none)."""
     return load_ruleset(name)
 
 
@@ -168,8 +169,11 @@ class LiveIndex:
                     self.rebuild()
                     return
                 self._swap_catalog(catalog)
-            if mark.seq != old.seq or mark.max_dossier_id != old.max_dossier_id:
+            if (mark.seq != old.seq or mark.max_dossier_id != old.max_dossier_id
+                    or mark.max_event_id != old.max_event_id):
                 ids = set(changes.stamped_since(old.seq))
+                if mark.max_event_id > old.max_event_id:
+                    ids.update(changes.with_events_since(old.max_event_id))
                 if mark.max_dossier_id > old.max_dossier_id:
                     from motcua.dossiers.models import Dossier
 
@@ -236,7 +240,7 @@ class LiveIndex:
 
     def index_json(self, date_from: date, date_to: date, unit_code: str | None = None,
                    rules: str = DEFAULT_RULESET, now: datetime | None = None) -> dict:
-        ruleset = _ruleset(rules)
+        ruleset = cached_ruleset(rules)
         period = Period.of(date_from, date_to, now)
         with self.lock:
             self.refresh()

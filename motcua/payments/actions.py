@@ -4,6 +4,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.indicators.changes import dossiers_changed
 from motcua.payments.models import Method, Payment
 
 
@@ -30,5 +31,6 @@ def do_record_payment(dossier: Dossier, amount_vnd: int, method: str, actor=None
             dossier=dossier, actor=actor, actor_label=str(actor or ""), action="payment",
             old_status=dossier.status, new_status=dossier.status, at=paid_at,
             note=f"{amount_vnd:,} đ", data={"method": method, "reference": reference, "payment": payment.pk})
+        dossiers_changed([dossier.pk])  # the live index re-reads it on its next request
     dossier.refresh_from_db(fields=["paid_online_at"])
     return payment
