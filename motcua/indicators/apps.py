@@ -6,8 +6,6 @@ class IndicatorsConfig(AppConfig):
     verbose_name = "Bộ chỉ số 766"
 
     def ready(self):
-        from motcua.indicators import checks  # noqa: F401 - registers the rule-set start-up check
-
         # Cache invalidation only, not business flow: an edit of a small table in the admin (a procedure's
         # publication date, a calendar closure) must reach the live index's next request. Code that writes
         # these tables in bulk (the importer) calls `changes` itself; saves of single rows come here.
@@ -15,6 +13,7 @@ class IndicatorsConfig(AppConfig):
 
         from motcua.catalog.models import Authority, Procedure
         from motcua.feedback.models import Feedback
+        from motcua.indicators import checks  # noqa: F401 - registers the rule-set start-up check
         from motcua.units.models import CalendarException, Unit
 
         for model in (Unit, Procedure, Authority, Feedback, CalendarException):
