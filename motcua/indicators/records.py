@@ -17,13 +17,16 @@ from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-UNIT_KINDS = ("province", "department", "commune", "office")
-LEVELS = ("province", "commune")
-TIME_UNITS = ("working_days", "working_hours", "calendar_days")
-ONLINE_LEVELS = ("none", "partial", "full")
-CHANNELS = ("in_person", "online", "postal")
-ENDINGS = ("refused", "withdrawn", "stopped")
-RATINGS = ("satisfied", "unsatisfied")
+# The format's enumerations have one home, the exchange-format schema (plain Python, no Django).
+from motcua.interchange.schema import (  # noqa: E402, F401 - re-exported for the reader below
+    CHANNELS,
+    ENDINGS,
+    LEVELS,
+    ONLINE_LEVELS,
+    RATINGS,
+    TIME_UNITS,
+    UNIT_KINDS,
+)
 
 Wait = tuple[datetime, datetime | None]  # (requested_at, completed_at | None)
 
