@@ -29,6 +29,7 @@ from motcua.indicators.changes import record_replaced
 from motcua.interchange import reading as r
 from motcua.interchange import schema as s
 from motcua.interchange.bulkload import secondary_indexes_dropped
+from motcua.interchange.dossier_check import check_dossiers
 from motcua.interchange.models import ImportBatch
 from motcua.lib.dossier_codes import parse_dossier_code
 from motcua.units.calendars import CalendarBook
@@ -135,23 +136,7 @@ def validate_folder(folder: Path, progress: Callable | None = None) -> _Validate
             pairs.add(pair)
             result.authority.append(pair)
 
-    codes = set()
-    for line, obj in r.read_jsonl(folder / "dossiers.jsonl", s.DOSSIER_KEYS, log):
-        result.dossier_lines += 1
-        if progress:
-            progress(1)
-        try:
-            dossier = r.parse_dossier(obj)
-        except s.FieldError as exc:
-            log.add("dossiers.jsonl", line, exc.field, exc.message)
-            continue
-        for key, known, what in (("procedure", procedure_codes, "thủ tục"), ("unit", unit_codes, "đơn vị"),
-                                 ("received_by", unit_codes, "đơn vị")):
-            if dossier[key] not in known:
-                log.add("dossiers.jsonl", line, key, f"không có {what} mã {dossier[key]}")
-        if dossier["code"] in codes:
-            log.add("dossiers.jsonl", line, "code", f"mã hồ sơ {dossier['code']} bị trùng")
-        codes.add(dossier["code"])
+    result.dossier_lines = check_dossiers(folder / "dossiers.jsonl", unit_codes, procedure_codes, log, progress)
 
     codes = set()
     for line, obj in r.read_jsonl(folder / "feedback.jsonl", s.FEEDBACK_KEYS, log):

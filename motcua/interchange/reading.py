@@ -4,7 +4,7 @@ every error. Nothing here writes to the database.
 
 import csv
 import json
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -76,21 +76,30 @@ def read_csv(path: Path, columns: tuple[str, ...], log: ProblemLog) -> Iterator[
 
 
 def read_jsonl(path: Path, keys: tuple[str, ...], log: ProblemLog) -> Iterator[tuple[int, dict]]:
-    with path.open(encoding="utf-8") as handle:
-        for line, text in enumerate(handle, start=1):
-            if not text.strip():
-                continue
-            try:
-                obj = json.loads(text)
-            except json.JSONDecodeError as exc:
-                log.add(path.name, line, "(JSON)", f"không đọc được JSON: {exc.msg}")
-                continue
-            try:
-                s.check_keys(obj, keys)
-            except s.FieldError as exc:
-                log.add(path.name, line, exc.field, exc.message)
-                continue
-            yield line, obj
+    with path.open("rb") as handle:
+        yield from read_jsonl_lines(path.name, enumerate(handle, start=1), keys, log)
+
+
+def read_jsonl_lines(name: str, numbered: Iterable[tuple[int, bytes]], keys: tuple[str, ...],
+                     log: ProblemLog) -> Iterator[tuple[int, dict]]:
+    """Objects of numbered JSONL lines (bytes) that are JSON objects with exactly `keys`; others logged."""
+    for line, raw in numbered:
+        if not raw.strip():
+            continue
+        try:
+            obj = json.loads(raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            log.add(name, line, "(UTF-8)", "dòng không phải văn bản UTF-8")
+            continue
+        except json.JSONDecodeError as exc:
+            log.add(name, line, "(JSON)", f"không đọc được JSON: {exc.msg}")
+            continue
+        try:
+            s.check_keys(obj, keys)
+        except s.FieldError as exc:
+            log.add(name, line, exc.field, exc.message)
+            continue
+        yield line, obj
 
 
 # --- Row parsers: each returns plain values or raises FieldError ------------------------------------------
