@@ -6,11 +6,13 @@ some), creates the demo logins, prints what it did, then runs the development se
 
 import sys
 import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
+from django.utils import timezone
 
 from motcua.catalog.models import Procedure
 from motcua.demo.accounts import create_demo_accounts
@@ -19,6 +21,7 @@ from motcua.demo.reference import load_reference
 from motcua.dossiers.models import Dossier, DossierCodeSequence
 from motcua.feedback.models import Feedback
 from motcua.indicators.changes import record_replaced
+from motcua.indicators.service import index_json
 from motcua.interchange.importer import import_folder
 from motcua.interchange.models import ImportBatch
 from motcua.units.models import Unit
@@ -58,6 +61,9 @@ class Command(BaseCommand):
         for account in accounts:
             self.stdout.write(f"  {account.username:<18} {account.password:<18} {account.role:<10} "
                               f"{account.full_name}")
+        # Build the live index now, in this process, so the first visit to /chi-so/ does not wait for it.
+        today = timezone.localdate()
+        index_json(today - timedelta(days=6), today)
         # The demo runs with DEBUG off, so let runserver serve the static files (admin CSS) itself.
         call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, insecure_serving=True)
 
