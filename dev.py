@@ -7,6 +7,7 @@ or the checks (ruff, then pytest). Extra arguments are passed on: `python3 dev.p
 """
 
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -35,6 +36,30 @@ def ensure_environment() -> None:
         stamp.touch()
 
 
+# What the tests drive besides Python: Debian's Chromium (Playwright uses it through executable_path),
+# poppler (pdftotext, pdfsig), NSS tools (pdfsig's trust store) and fonts with Vietnamese glyphs.
+SYSTEM_PACKAGES = {
+    "chromium": "/usr/bin/chromium",
+    "poppler-utils": "/usr/bin/pdftotext",
+    "libnss3-tools": "/usr/bin/certutil",
+    "fonts-dejavu-core": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+    "fonts-dejavu-extra": "/usr/share/fonts/truetype/dejavu/DejaVuSans-Oblique.ttf",
+}
+
+
+def ensure_system_packages() -> None:
+    missing = [name for name, path in SYSTEM_PACKAGES.items() if not Path(path).exists()]
+    if not missing:
+        return
+    if shutil.which("apt-get") and hasattr(os, "geteuid") and os.geteuid() == 0:
+        env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+        subprocess.run(["apt-get", "update", "-qq"], check=True, env=env)
+        subprocess.run(["apt-get", "install", "-y", "-qq", *missing], check=True, env=env)
+    else:
+        sys.exit("The tests need these Debian packages: " + " ".join(missing)
+                 + f"\nInstall them (sudo apt-get install {' '.join(missing)}) and run again.")
+
+
 def main() -> None:
     command, rest = (sys.argv[1], sys.argv[2:]) if len(sys.argv) > 1 else ("demo", [])
     ensure_environment()
@@ -42,6 +67,7 @@ def main() -> None:
         if command == "demo":
             run(str(BIN / "motcua"), "demo", *rest)
         elif command == "test":
+            ensure_system_packages()
             run(str(BIN / "ruff"), "check", ".")
             run(str(BIN / "python"), "-m", "pytest", *rest)
         else:
