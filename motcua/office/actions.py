@@ -148,22 +148,24 @@ def do_accept_online(dossier: Dossier, *, actor, version: int | None, at=None) -
     return dossier
 
 
-def do_refuse_at_receipt(dossier: Dossier, *, actor, reason: str, version: int | None, at=None) -> Dossier:
+def _leave_holder(dossier: Dossier, action: str, *, actor, version: int | None, at=None, note: str = "",
+                  data: dict | None = None) -> Dossier:
+    """An action after which the holding unit's step is over (refuse, withdraw, stop, resolve): the
+    transition and the end of the control-sheet row happen together or not at all."""
     at = at or timezone.now()
     _expect_version(dossier, version)
     with transaction.atomic():
-        transition(dossier, "refuse", actor=actor, note=reason, at=at)
+        transition(dossier, action, actor=actor, note=note, at=at, data=data)
         _release_current_step(dossier, at)
     return dossier
+
+
+def do_refuse_at_receipt(dossier: Dossier, *, actor, reason: str, version: int | None, at=None) -> Dossier:
+    return _leave_holder(dossier, "refuse", actor=actor, version=version, at=at, note=reason)
 
 
 def do_withdraw(dossier: Dossier, *, actor, reason: str, version: int | None, at=None) -> Dossier:
-    at = at or timezone.now()
-    _expect_version(dossier, version)
-    with transaction.atomic():
-        transition(dossier, "withdraw", actor=actor, note=reason, at=at)
-        _release_current_step(dossier, at)
-    return dossier
+    return _leave_holder(dossier, "withdraw", actor=actor, version=version, at=at, note=reason)
 
 
 def do_assign(dossier: Dossier, *, actor, assignee, version: int | None, note: str = "", at=None) -> Dossier:
@@ -235,22 +237,13 @@ def do_fees_paid(dossier: Dossier, *, actor, version: int | None, note: str = ""
 
 
 def do_stop(dossier: Dossier, *, actor, reason: str, version: int | None, at=None) -> Dossier:
-    at = at or timezone.now()
-    _expect_version(dossier, version)
-    with transaction.atomic():
-        transition(dossier, "stop", actor=actor, note=reason, at=at)
-        _release_current_step(dossier, at)
-    return dossier
+    return _leave_holder(dossier, "stop", actor=actor, version=version, at=at, note=reason)
 
 
 def do_resolve(dossier: Dossier, *, actor, result_text: str, version: int | None, at=None) -> Dossier:
     """The holder's officer finishes processing; `result_text` is what the result document will say."""
-    at = at or timezone.now()
-    _expect_version(dossier, version)
-    with transaction.atomic():
-        transition(dossier, "resolve", actor=actor, at=at, data={"result_text": result_text})
-        _release_current_step(dossier, at)
-    return dossier
+    return _leave_holder(dossier, "resolve", actor=actor, version=version, at=at,
+                         data={"result_text": result_text})
 
 
 def do_apologize(dossier: Dossier, *, actor, reason: str, new_due: datetime, version: int | None,

@@ -3,7 +3,9 @@
 This is the one place where database configuration turns into `workingtime.WorkingCalendar`s.
 """
 
-from motcua.lib.workingtime import WorkingCalendar
+from functools import lru_cache
+
+from motcua.lib.workingtime import DEFAULT_SESSIONS, WorkingCalendar
 from motcua.units.models import CalendarException, Unit
 
 
@@ -21,7 +23,6 @@ class CalendarBook:
         by_unit: dict[int | None, list] = {}
         for exception in sorted(exceptions, key=lambda e: (e.date, e.id or 0)):
             by_unit.setdefault(exception.unit_id, []).append(exception)
-        self._calendars: dict[tuple, WorkingCalendar] = {}
         self._by_code: dict[str, WorkingCalendar] = {}
         for unit in units:
             lineage = []
@@ -30,20 +31,25 @@ class CalendarBook:
                 lineage.append(node.id)
                 node = by_id.get(node.parent_id)
             self._by_code[unit.code] = self._calendar(unit.working_sessions(), [None, *reversed(lineage)], by_unit)
-        self.default = self._calendar(None, [None], by_unit)
+        self.default = self._calendar(DEFAULT_SESSIONS, [None], by_unit)
 
-    def _calendar(self, sessions, layers, by_unit) -> WorkingCalendar:
+    @staticmethod
+    def _calendar(sessions, layers, by_unit) -> WorkingCalendar:
         state = {}
         for layer in layers:
             for exception in by_unit.get(layer, ()):
                 state[exception.date] = exception.kind
         closures = frozenset(d for d, kind in state.items() if kind == CalendarException.Kind.CLOSURE)
         extras = frozenset(d for d, kind in state.items() if kind == CalendarException.Kind.EXTRA_WORKING_DAY)
-        key = (sessions, closures, extras)
-        if key not in self._calendars:
-            options = {"sessions": sessions} if sessions else {}
-            self._calendars[key] = WorkingCalendar(closures=closures, extra_working_days=extras, **options)
-        return self._calendars[key]
+        return _working_calendar(tuple(sessions), closures, extras)
 
     def for_unit(self, code: str) -> WorkingCalendar:
         return self._by_code.get(code, self.default)
+
+
+@lru_cache(maxsize=64)
+def _working_calendar(sessions, closures: frozenset, extras: frozenset) -> WorkingCalendar:
+    """One calendar per configuration for the whole process: building one precomputes years of working
+    days (about 80 ms), too much to repeat on every request that needs a due time. A calendar only ever
+    extends its range forward, under its own lock, so threads may share it."""
+    return WorkingCalendar(sessions=sessions, closures=closures, extra_working_days=extras)
