@@ -135,19 +135,24 @@ def open_supplement_at(dossier, t: datetime) -> datetime | None:
     return min(open_requests) if open_requests else None
 
 
-def pause_intervals(dossier, t: datetime) -> list[tuple[datetime, datetime]]:
-    """Supplements and fee waits completed by t, merged where they overlap (time never counts twice)."""
-    intervals = sorted((requested, completed)
-                       for requested, completed in (*dossier.supplements, *dossier.fee_waits)
-                       if requested <= t and by(completed, t) and completed > requested)
+def merge_intervals(intervals) -> list[tuple[datetime, datetime]]:
+    """Non-empty (start, stop) intervals sorted and merged where they overlap: paused time never counts
+    twice, whether a supplement and a fee wait overlap in imported data or on the control sheet."""
     merged: list[tuple[datetime, datetime]] = []
-    for start, stop in intervals:
+    for start, stop in sorted(i for i in intervals if i[1] > i[0]):
         if merged and start <= merged[-1][1]:
             if stop > merged[-1][1]:
                 merged[-1] = (merged[-1][0], stop)
         else:
             merged.append((start, stop))
     return merged
+
+
+def pause_intervals(dossier, t: datetime) -> list[tuple[datetime, datetime]]:
+    """Supplements and fee waits completed by t, merged where they overlap."""
+    return merge_intervals((requested, completed)
+                           for requested, completed in (*dossier.supplements, *dossier.fee_waits)
+                           if requested <= t and by(completed, t))
 
 
 def pause(dossier, t: datetime, calendar) -> timedelta:

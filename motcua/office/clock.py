@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
 from motcua.dossiers.constants import Status
+from motcua.indicators.semantics import merge_intervals
 
 IN_TIME, DUE_SOON, OVERDUE, PAUSED, DONE = "in_time", "due_soon", "overdue", "paused", "done"
 URGENCY_LABELS = {
@@ -61,20 +62,14 @@ class Clock:
         return _("còn %(time)s") % {"time": text}
 
 
-def paused_working_time(calendar, pauses, until: datetime) -> timedelta:
-    total = timedelta(0)
-    for pause in pauses:
-        end = pause.completed_at or until
-        total += calendar.working_time_between(pause.requested_at, min(end, until))
-    return total
-
-
 def clock_of(dossier, calendar, now: datetime, pauses=None) -> Clock:
     """The dossier's clock at `now`; `pauses` may be passed prefetched."""
     pauses = list(dossier.pauses.all() if pauses is None else pauses)
     completed = [p for p in pauses if p.completed_at is not None]
     open_pause = next((p for p in pauses if p.completed_at is None), None)
-    shift = sum((calendar.working_time_between(p.requested_at, p.completed_at) for p in completed), timedelta(0))
+    shift = sum((calendar.working_time_between(start, stop)
+                 for start, stop in merge_intervals((p.requested_at, p.completed_at) for p in completed)),
+                timedelta(0))
     effective_due = calendar.add_working_time(dossier.due_at, shift) if shift else dossier.due_at
     reference = open_pause.requested_at if open_pause is not None else now
     if dossier.status not in OPEN_STATUSES:
@@ -132,14 +127,14 @@ class ControlSheetRow:
 def control_sheet(dossier, calendars, now: datetime, handovers=None, pauses=None) -> list[ControlSheetRow]:
     """The rows of the processing control sheet: each hand-over with its working time, pauses deducted."""
     pauses = list(dossier.pauses.all() if pauses is None else pauses)
+    paused = merge_intervals((p.requested_at, p.completed_at or now) for p in pauses)
     rows = []
     for step in (dossier.handovers.select_related("unit").all() if handovers is None else handovers):
         calendar = calendars.for_unit(step.unit.code)
         end = step.released_at or now
         used = calendar.working_time_between(step.received_at, end)
-        for pause in pauses:
-            p_start = max(pause.requested_at, step.received_at)
-            p_end = min(pause.completed_at or now, end)
+        for start, stop in paused:
+            p_start, p_end = max(start, step.received_at), min(stop, end)
             if p_end > p_start:
                 used -= calendar.working_time_between(p_start, p_end)
         used = max(used, timedelta(0))

@@ -2,6 +2,7 @@
 
 from datetime import datetime
 
+from motcua.lib.vnformat import number
 from motcua.lib.workingtime import LOCAL_TZ
 
 
@@ -15,4 +16,4 @@ def when(moment: datetime | None) -> str:
 
 def vnd(amount: int) -> str:
     """"100.000 đồng": Vietnamese groups thousands with dots."""
-    return f"{amount:,} đồng".replace(",", ".")
+    return f"{number(amount)} đồng"

@@ -29,7 +29,7 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from motcua.lib.vnformat import number, percent, short_date
+from motcua.lib.vnformat import moment, number, percent, short_date
 from motcua.reports import weekly
 from motcua.reports.weekly import WeeklyReport
 from motcua.results import documents
@@ -126,7 +126,7 @@ def _overdue_tables(report: WeeklyReport, styles) -> list:
         if item.repeated_supplements:
             state += " (yêu cầu bổ sung từ 2 lần)"
         listing.append([str(i), item.code, item.unit_name, f"{item.procedure_code} {item.procedure_name}",
-                        item.due_at.strftime("%H:%M %d/%m/%Y"), number(item.days_overdue, 1), state])
+                        moment(item.due_at), number(item.days_overdue, 1), state])
     parts = [_shade(_grid(styles, summary, [14, 105, 35, 35], {0, 2, 3}), [len(summary) - 1])]
     if report.overdue:
         parts += [Spacer(1, 5 * mm), _p("DANH SÁCH HỒ SƠ QUÁ HẠN TRONG KỲ", styles["title"]), Spacer(1, 2 * mm),

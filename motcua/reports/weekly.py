@@ -18,7 +18,7 @@ the week, whether still open ("đang giải quyết quá hạn", to be settled f
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from motcua.indicators import semantics
@@ -175,5 +175,3 @@ def file_stem(report: WeeklyReport) -> str:
     return f"bao-cao-chi-so-766-tuan-{report.day.isoformat()}{suffix}"
 
 
-def previous_day(report: WeeklyReport) -> date:
-    return report.day - timedelta(days=7)

@@ -36,11 +36,10 @@ ACTION_FORMS = {
 }
 
 
-def _available(dossier, action: str) -> bool:
+def _available(dossier, action: str, pauses, has_result: bool) -> bool:
     """Preconditions the state machine checks only when acting, shown here so no useless button appears."""
     if action == "request_supplement":
-        return not dossier.pauses.filter(kind=PauseKind.SUPPLEMENT).exists()
-    has_result = DossierResult.objects.filter(dossier=dossier).exists()
+        return not any(p.kind == PauseKind.SUPPLEMENT for p in pauses)
     if action == "sign_result":
         return not has_result
     if action == "return_result":
@@ -59,10 +58,13 @@ def _form_kwargs(action, effective_due):
 def _page(request, dossier, bound=None, status=200):
     """Render the dossier page; `bound` = (action, form with errors) re-shown after a refused post."""
     calendars, now = CalendarBook(), timezone.now()
-    clock = clock_of(dossier, calendars.for_unit(dossier.unit.code), now)
+    pauses = list(dossier.pauses.all())
+    result = DossierResult.objects.filter(dossier=dossier).first()
+    clock = clock_of(dossier, calendars.for_unit(dossier.unit.code), now, pauses=pauses)
     action_forms = []
     for action in allowed_actions(dossier.status):
-        if action not in ACTION_FORMS or not can_act(request.user, dossier, action) or not _available(dossier, action):
+        if (action not in ACTION_FORMS or not can_act(request.user, dossier, action)
+                or not _available(dossier, action, pauses, result is not None)):
             continue
         url_name, form_class = ACTION_FORMS[action]
         if bound is not None and bound[0] == action:
@@ -74,12 +76,12 @@ def _page(request, dossier, bound=None, status=200):
     events = list(dossier.events.select_related("actor__membership").order_by("at", "id"))
     return render(request, "office/dossier.html", {
         "dossier": dossier, "clock": clock, "now": now, "action_forms": action_forms, "events": events,
-        "sheet": control_sheet(dossier, calendars, now),
+        "sheet": control_sheet(dossier, calendars, now, pauses=pauses),
         "components": dossier.components.order_by("id"),
         "apologies": [e for e in events if e.action == "apologize"],
         "has_refusal": any(e.action == "refuse" for e in events),
         "has_supplement": any(e.action == "request_supplement" for e in events),
-        "result": DossierResult.objects.filter(dossier=dossier).first(),
+        "result": result,
     }, status=status)
 
 
