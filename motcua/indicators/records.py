@@ -3,8 +3,13 @@
 The dataclasses mirror the files field for field, so the reference engine computes from exactly what a
 folder says. `read_folder` checks what the engine relies on (columns and keys exactly as documented,
 types, enumerations, offsets on timestamps, references between files, resolved_at <= returned_at) and
-reports every problem with its file, line and field; it is not the importer, which also writes the
-database, but it refuses the same malformed input.
+reports every problem with its file, line and field.
+
+It is deliberately a second reader, independent of the importer's (`motcua.interchange.reading`): the
+plain-Python recompute over exported files (bench/bench_index.py, the consistency tests) is a check on
+the importer and the live engine, and a check that shared their parsing would share their mistakes. Only
+the format's enumerations are shared (`motcua.interchange.schema`). Both readers are strict; they are not
+proven to word or to bound every refusal identically.
 """
 
 from __future__ import annotations

@@ -64,10 +64,9 @@ def csv_choice(row: dict, field: str, choices) -> str:
 
 def csv_int(row: dict, field: str, minimum: int = 0) -> int:
     value = row[field]
-    try:
-        number = int(value)
-    except ValueError:
-        raise FieldError(field, f"phải là số nguyên, không phải {value!r}") from None
+    if not (value.isascii() and value.isdigit()):  # int() would also take " 5", "+5" and "1_000"
+        raise FieldError(field, f"phải là số nguyên không âm, không phải {value!r}")
+    number = int(value)
     if number < minimum:
         raise FieldError(field, f"không được nhỏ hơn {minimum}")
     return number

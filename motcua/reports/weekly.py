@@ -19,7 +19,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from motcua.indicators import semantics
 from motcua.indicators.comparison import RankedUnit, Row, comparison_rows, ranking
@@ -47,6 +47,8 @@ APPENDIX_II_TITLE = ("SỐ HỒ SƠ ĐANG GIẢI QUYẾT QUÁ HẠN CỦA CÁC S
                      "PHƯỜNG")
 LISTED_KINDS = ("department", "commune")
 
+MIN_LATE = Decimal("0.1")  # the least lateness the report shows, in working days
+
 
 @dataclass(frozen=True)
 class OverdueDossier:
@@ -56,7 +58,7 @@ class OverdueDossier:
     procedure_code: str
     procedure_name: str
     due_at: datetime  # the effective due (pauses deducted), local time
-    days_overdue: Decimal  # working days from the effective due to the moment it is judged, 1 decimal
+    days_overdue: Decimal  # working days from the effective due to the moment it is judged, rounded up to 0.1
     still_open: bool  # not ended at the end of the week
     repeated_supplements: bool  # late because it was asked for a supplement twice or more
 
@@ -140,7 +142,9 @@ def overdue_in(week: periods.Period, rules: str = DEFAULT_RULESET,
         found.append(OverdueDossier(
             code=d.code, unit_code=reported, unit_name=tree_units[reported].name, procedure_code=d.procedure,
             procedure_name=procedure.name, due_at=due.astimezone(semantics.LOCAL_TZ),
-            days_overdue=to_decimal(late_by).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP),
+            # Rounded up: a dossier minutes (or after hours) past its due time is late and shows 0,1, not 0,0.
+            days_overdue=max(to_decimal(late_by).quantize(Decimal("0.1"), rounding=ROUND_CEILING), MIN_LATE)
+            if judged > due else Decimal("0.0"),
             still_open=semantics.end_by(d, t) is None,
             repeated_supplements=semantics.supplements_requested_by(d, t) >= 2))
     found.sort(key=lambda o: (order.get(o.unit_code, len(order)), -o.days_overdue, o.code))

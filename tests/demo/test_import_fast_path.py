@@ -34,8 +34,9 @@ def test_fast_insert_and_orm_upsert_store_the_same_rows(tmp_path):
     import_folder(folder)  # all codes new: the plain INSERT path
     fast = {d["code"]: d for d in Dossier.objects.values(*FIELDS)}
     fast_pauses = sorted(DossierPause.objects.values_list("dossier__code", "kind", "requested_at", "completed_at"))
-    changed = [dict(d, synced_at=d["synced_at"]) for d in DOSSIERS]
-    import_folder(write_folder(tmp_path / "again", dossiers=changed + [DOSSIERS[0] | {"code": "05443-251030-0009"}]))
+    # The same dossiers again (plus one new code, so the folder's digest differs): every existing code
+    # now goes through the ORM upsert, which must store exactly what the fast INSERT stored.
+    import_folder(write_folder(tmp_path / "again", dossiers=[*DOSSIERS, DOSSIERS[0] | {"code": "05443-251030-0009"}]))
     slow = {d["code"]: d for d in Dossier.objects.values(*FIELDS)}  # every code existed: the ORM upsert path
     for code, row in fast.items():
         assert {k: v for k, v in slow[code].items() if k != "position"} == \

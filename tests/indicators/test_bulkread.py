@@ -20,4 +20,5 @@ def test_ticks_round_trip():
     at = datetime(2025, 10, 30, 8, 15, 0, 123456, tzinfo=UTC)
     assert datetime_of(ticks_of(at)) == at
     assert datetime_of(int(NEVER)) is None and ticks_of(None) == NEVER
-    assert isinstance(parse_sqlite_times(b"", 0), np.ndarray)
+    empty = parse_sqlite_times(b"", 0)
+    assert isinstance(empty, np.ndarray) and len(empty) == 0

@@ -127,12 +127,14 @@ def test_each_bad_dossier_value_is_named(tmp_path, mutate, file, line, field):
 
 def test_csv_errors_name_file_line_and_field(tmp_path):
     units = UNITS_CSV.replace("05710,UBND phường Linh Sơn,commune,19,0", "05710,UBND phường Linh Sơn,xa,19,0")
-    procedures = PROCEDURES_CSV.replace(",3,working_days,100000,", ",ba,working_days,100000,")
+    procedures = PROCEDURES_CSV.replace(",3,working_days,100000,", ",ba,working_days,100000,").replace(
+        ",working_days,0,1,full", ",working_days,+5,1,full")
     with pytest.raises(ImportFailed) as failure:
         import_folder(write_folder(tmp_path / "bad", units=units, procedures=procedures))
     found = {(p.file, p.line, p.field) for p in failure.value.problems}
     assert ("units.csv", 6, "kind") in found
     assert ("procedures.csv", 2, "time_limit") in found
+    assert ("procedures.csv", 3, "fee_vnd") in found
 
 
 def test_unknown_column_is_an_error(tmp_path):
