@@ -61,8 +61,10 @@ def dossier_records(dossiers, unit_codes: dict[int, str], procedure_codes: dict[
                                     procedure_codes)) for row in rows]
 
 
-def unit_records() -> tuple[rec.Unit, ...]:
-    units = UnitRow.objects.select_related("parent").order_by("position", "id")
+def unit_records(units=None) -> tuple[rec.Unit, ...]:
+    """The units as records; `units` may be rows already read with their parents."""
+    if units is None:
+        units = UnitRow.objects.select_related("parent").order_by("position", "id")
     return tuple(rec.Unit(u.code, u.name, u.kind, u.parent.code if u.parent else None, u.e_certified_copy)
                  for u in units)
 

@@ -98,10 +98,11 @@ def members(indicator_id: str, unit_code: str | None, date_from: date, date_to: 
     ruleset = load_ruleset(rules)
     rule = ruleset.indicator(indicator_id)
     period = Period.of(date_from, date_to, now)
-    tree = UnitTree(from_db.unit_records())
+    unit_rows = list(UnitRow.objects.select_related("parent").order_by("position", "id"))  # read once
+    tree = UnitTree(from_db.unit_records(unit_rows))
     asked = tree.root if unit_code is None else tree.get(unit_code)
     subtree = [u for u in tree.units if asked.code in tree.chain(u.code)]
-    context = _Context(tree, subtree, period, CalendarBook())
+    context = _Context(tree, subtree, period, CalendarBook(unit_rows), unit_rows)
     population, counted = POPULATIONS[rule.population].test, COUNTED[rule.counted].test
     loaded, scope = _LOADERS[rule.kind](context)
     items = tuple(Member(key, counted(facts), item, facts, pk) for key, item, facts, pk in loaded
@@ -113,9 +114,10 @@ def members(indicator_id: str, unit_code: str | None, date_from: date, date_to: 
 class _Context:
     """What every loader needs: the subtree's unit ids, the catalog, the period and the calendars."""
 
-    def __init__(self, tree: UnitTree, subtree: list[rec.Unit], period: Period, calendars: CalendarBook):
+    def __init__(self, tree: UnitTree, subtree: list[rec.Unit], period: Period, calendars: CalendarBook,
+                 unit_rows: list[UnitRow]):
         self.tree, self.subtree, self.period, self.calendars = tree, subtree, period, calendars
-        self.unit_codes = dict(UnitRow.objects.values_list("id", "code"))
+        self.unit_codes = {u.id: u.code for u in unit_rows}
         codes = {u.code for u in subtree}
         self.unit_ids = sorted(pk for pk, code in self.unit_codes.items() if code in codes)
         rows = list(ProcedureRow.objects.order_by("position", "id"))
