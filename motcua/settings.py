@@ -1,5 +1,6 @@
 """Django settings for motcua: one module, environment-driven, SQLite by default."""
 
+import os
 from pathlib import Path
 
 import dj_database_url
@@ -29,6 +30,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "motcua.core",
+    "motcua.changes",
     "motcua.units",
     "motcua.catalog",
     "motcua.dossiers",
@@ -83,7 +85,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
     }
     # A file, not shared-cache memory: concurrency tests need SQLite's real locking and busy timeout.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test-motcua.sqlite3")}
+    # One file per test process, so that two test runs on one machine never share (and corrupt) it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-motcua-{os.getpid()}.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

@@ -12,9 +12,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from motcua.changes.tracking import dossiers_changed
 from motcua.dossiers.constants import Ending, PauseKind, Status
 from motcua.dossiers.models import Dossier, DossierEvent, DossierPause
-from motcua.indicators.changes import dossiers_changed
 
 S = Status
 

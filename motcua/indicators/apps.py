@@ -22,6 +22,6 @@ class IndicatorsConfig(AppConfig):
 
 
 def _catalog_changed(sender, **kwargs):
-    from motcua.indicators.changes import catalog_changed
+    from motcua.changes.tracking import catalog_changed
 
     catalog_changed()

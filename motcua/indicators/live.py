@@ -1,12 +1,12 @@
 """The live 766 index: every dossier in memory as columns, current within one request of any change.
 
 `engine()` is this process's `LiveIndex`. Each call first compares the database's change counters
-(`changes.watermark`, one query) with what it last read, and then:
+(`motcua.changes.tracking.watermark`, one query) with what it last read, and then:
 
 - rebuilds everything from the database (the from-scratch path, `rebuild`) after an import, a deletion,
   a change of units or calendars, or on first use;
 - re-reads the small tables (procedures, authority, feedback) when they changed;
-- re-reads only the dossiers stamped since (`DossierStamp`) or created since (ids above the last seen).
+- re-reads only the dossiers stamped since (`DossierStamp`): every writer stamps what it writes.
 
 A query then computes the facts of the rows that can count in the period (`columnar`), counts rows per
 (unit, distinct facts tuple), and lets the reference's own selectors (`compute.Tally.contributions`)
@@ -31,7 +31,8 @@ from functools import lru_cache
 import numpy as np
 from django.db import connection
 
-from motcua.indicators import changes, columnar
+from motcua.changes import tracking as changes
+from motcua.indicators import columnar
 from motcua.indicators.bulkread import CHANNEL_MASK, read_dossiers
 from motcua.indicators.compute import Tally, extras_object
 from motcua.indicators.intscore import UnitScorer
@@ -163,22 +164,14 @@ class LiveIndex:
             if (old is None or self.catalog is None or mark.token != old.token or mark.generation != old.generation):
                 self.rebuild()
                 return
-            if mark.catalog != old.catalog or mark.small_tables != old.small_tables:
+            if mark.catalog != old.catalog:
                 catalog = columnar.Catalog()
                 if catalog.calendar_signature != self.catalog.calendar_signature:
                     self.rebuild()
                     return
                 self._swap_catalog(catalog)
-            if (mark.seq != old.seq or mark.max_dossier_id != old.max_dossier_id
-                    or mark.max_event_id != old.max_event_id):
-                ids = set(changes.stamped_since(old.seq))
-                if mark.max_event_id > old.max_event_id:
-                    ids.update(changes.with_events_since(old.max_event_id))
-                if mark.max_dossier_id > old.max_dossier_id:
-                    from motcua.dossiers.models import Dossier
-
-                    ids.update(Dossier.objects.filter(id__gt=old.max_dossier_id).values_list("id", flat=True))
-                self._apply(sorted(ids))
+            if mark.seq != old.seq:
+                self._apply(sorted(set(changes.stamped_since(old.seq))))
             self.mark = mark
 
     @staticmethod

@@ -21,11 +21,11 @@ from django.db.models import DateTimeField, Max
 
 from motcua.catalog.deadlines import DeadlinePolicy, ProcedureLimit
 from motcua.catalog.models import Authority, Procedure
+from motcua.changes.tracking import record_replaced
 from motcua.dossiers.constants import CHANNEL_BY_NAME, PauseKind
 from motcua.dossiers.lifecycle import status_from_facts
 from motcua.dossiers.models import Dossier, DossierCodeSequence, DossierPause
 from motcua.feedback.models import Feedback
-from motcua.indicators.changes import record_replaced
 from motcua.interchange import reading as r
 from motcua.interchange import schema as s
 from motcua.interchange.bulkload import secondary_indexes_dropped

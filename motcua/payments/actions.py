@@ -3,8 +3,8 @@
 from django.db import transaction
 from django.utils import timezone
 
+from motcua.changes.tracking import dossiers_changed
 from motcua.dossiers.models import Dossier, DossierEvent
-from motcua.indicators.changes import dossiers_changed
 from motcua.payments.models import Method, Payment
 
 

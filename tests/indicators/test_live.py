@@ -7,7 +7,7 @@ and evaluation moments; then dossiers change through the lifecycle and the compa
 """
 
 import random
-from datetime import date, datetime, time
+from datetime import date, datetime
 
 import pytest
 from django.utils import timezone
@@ -139,19 +139,6 @@ def test_a_new_dossier_and_an_import_show_at_once(imported, tmp_path):
     assert after == service.index_json(date(2025, 10, 1), date(2025, 11, 30), now=now, from_scratch=True)
 
 
-def test_a_dossier_created_without_a_stamp_is_noticed_by_its_id(imported):
-    """Code that creates a dossier without `record_creation` is still seen: new ids are read."""
-    now = datetime(2025, 11, 30, 12, tzinfo=timezone.get_current_timezone())
-    service.index_json(date(2025, 10, 1), date(2025, 11, 30), now=now)
-    template = Dossier.objects.get(code="05443-251030-0001")
-    template.pk, template.code = None, "05443-251101-0009"
-    template.received_at = datetime.combine(date(2025, 11, 1), time(9), timezone.get_current_timezone())
-    template.save()
-    assert service.index_json(date(2025, 10, 1), date(2025, 11, 30), now=now) == service.index_json(
-        date(2025, 10, 1), date(2025, 11, 30), now=now, from_scratch=True)
-    assert live.engine().last_refresh == {"kind": "incremental", "rows": 1}
-
-
 def test_a_catalog_edit_is_seen_without_rebuilding_the_dossiers(imported):
     from motcua.catalog.models import Procedure
 
@@ -199,7 +186,7 @@ def test_an_online_payment_shows_at_once(imported):
     service.index_json(date(2025, 11, 1), date(2025, 11, 30), now=now)
     dossier = Dossier.objects.get(code="19.STC.DKKD-251103-0001")
     Dossier.objects.filter(pk=dossier.pk).update(paid_online_at=None)  # an unpaid fee dossier
-    from motcua.indicators.changes import dossiers_changed
+    from motcua.changes.tracking import dossiers_changed
 
     dossiers_changed([dossier.pk])
     before = service.index_json(date(2025, 11, 1), date(2025, 11, 30), now=now)
@@ -211,17 +198,3 @@ def test_an_online_payment_shows_at_once(imported):
 
     assert paid(after) == paid(before) + 1
     assert after == service.index_json(date(2025, 11, 1), date(2025, 11, 30), now=now, from_scratch=True)
-
-
-def test_an_event_without_a_stamp_is_still_noticed(imported):
-    """A writer that records a DossierEvent but forgets `dossiers_changed` is caught by the event's id."""
-    from motcua.dossiers.models import DossierEvent
-
-    now = datetime(2025, 11, 30, 12, tzinfo=timezone.get_current_timezone())
-    service.index_json(date(2025, 10, 1), date(2025, 11, 30), now=now)
-    dossier = Dossier.objects.get(code="05443-251030-0002")
-    Dossier.objects.filter(pk=dossier.pk).update(complaint=True)
-    DossierEvent.objects.create(dossier=dossier, action="complaint", old_status=dossier.status,
-                                new_status=dossier.status, at=now)
-    assert service.index_json(date(2025, 10, 1), date(2025, 11, 30), now=now) == service.index_json(
-        date(2025, 10, 1), date(2025, 11, 30), now=now, from_scratch=True)

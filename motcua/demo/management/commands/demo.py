@@ -15,12 +15,12 @@ from django.db import models, transaction
 from django.utils import timezone
 
 from motcua.catalog.models import Procedure
+from motcua.changes.tracking import record_replaced
 from motcua.demo.accounts import create_demo_accounts
 from motcua.demo.generator import generate, local_today
 from motcua.demo.reference import load_reference
 from motcua.dossiers.models import Dossier, DossierCodeSequence
 from motcua.feedback.models import Feedback
-from motcua.indicators.changes import record_replaced
 from motcua.indicators.service import index_json
 from motcua.interchange.importer import import_folder
 from motcua.interchange.models import ImportBatch
