@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "motcua.office",
     "motcua.indicators",
     "motcua.reports",
+    "motcua.pages",
     "motcua.demo",
 ]
 
@@ -126,9 +127,14 @@ MOTCUA_MAX_UPLOAD_BYTES = env_int("MOTCUA_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
 # (see motcua/results/certificates.py). A unit without one signs with the demo PKI under VAR_DIR/pki,
 # which is allowed in development only: a production result must never carry a demo signature.
 MOTCUA_SIGNING = env_json_object("MOTCUA_SIGNING", {})
+# Demo mode for signatures: units without a certificate sign with the demo PKI, and the demo root is
+# trusted by the result check page. Off (MOTCUA_DEVELOPMENT=0), demo-signed results show as not trusted.
 MOTCUA_ALLOW_DEMO_SIGNING = env_bool("MOTCUA_ALLOW_DEMO_SIGNING", DEVELOPMENT)
 # Root certificates (paths, comma-separated) trusted when the back office re-checks a signed result.
 MOTCUA_TRUST_ROOTS = [p for p in env_str("MOTCUA_TRUST_ROOTS", "").split(",") if p]
+# Certificate revocation lists (paths to PEM/DER CRL files, comma-separated), kept current by the operator
+# (nothing is fetched): a unit certificate listed there cannot sign, and results it signed show as revoked.
+MOTCUA_CRLS = [p for p in env_str("MOTCUA_CRLS", "").split(",") if p]
 
 LOGGING = {
     "version": 1,

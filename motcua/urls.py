@@ -2,14 +2,14 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from motcua.core import views as core_views
 from motcua.office.views import auth as office_auth
+from motcua.pages import views as pages
 
 admin.site.site_header = "Quản trị hệ thống một cửa Thái Nguyên"
 admin.site.site_title = "motcua"
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", pages.home, name="home"),
     path("dang-nhap/", office_auth.login_view, name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),

@@ -29,6 +29,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from motcua.demo import reference as ref
+from motcua.lib import lateness
 from motcua.lib.workingtime import LOCAL_TZ, WorkingCalendar, compute_due
 
 CAMPAIGN = (date(2025, 10, 30), date(2025, 12, 13))  # seed 001: the 45-day peak campaign
@@ -512,9 +513,8 @@ class _Generator:
 def measure(folder, until: datetime, calendar: WorkingCalendar | None = None) -> dict:
     """Headline proportions of a generated folder as of `until` (for the benchmark, the demo and tests).
 
-    Lateness follows interchange.md: two supplements are late; an open supplement is judged at its
-    request; otherwise the end (or `until` if none) is compared with the due time moved later by the
-    completed pauses. Refused dossiers count only in the sync rate, as in indicator 1.4.
+    Lateness is the one definition (`motcua.lib.lateness`). Refused dossiers count only in the sync rate,
+    as in indicator 1.4.
     """
     calendar = calendar or WorkingCalendar()
     keys = ("dossiers", "refused", "online", "campaign", "campaign_online", "synced", "counted", "late",
@@ -543,12 +543,11 @@ def measure(folder, until: datetime, calendar: WorkingCalendar | None = None) ->
                 continue
             late = _late(d, until, calendar)
             ended = any(d[k] is not None for k in ("resolved_at", "returned_at", "ended_at"))
-            waiting = any(p["completed_at"] is None for p in d["supplements"] + d["fee_waits"])
             totals["counted"] += 1
             totals["late"] += late
             if not ended:
                 totals["in_progress"] += 1
-                totals["overdue"] += late and not waiting
+                totals["overdue"] += late
             totals["withdrawn"] += d["ended"] == "withdrawn"
             totals["stopped"] += d["ended"] == "stopped"
             totals["supplement"] += bool(d["supplements"])
@@ -588,18 +587,13 @@ def measure(folder, until: datetime, calendar: WorkingCalendar | None = None) ->
 
 
 def _late(d: dict, until: datetime, calendar: WorkingCalendar) -> bool:
+    """The one definition of late (`motcua.lib.lateness`) over a generated line."""
     parse = datetime.fromisoformat
-    if len(d["supplements"]) >= 2:
-        return True
-    pause = timedelta(0)
-    open_request = None
-    for item in d["supplements"] + d["fee_waits"]:
-        if item["completed_at"] is not None:
-            pause += calendar.working_time_between(parse(item["requested_at"]), parse(item["completed_at"]))
-        elif item in d["supplements"]:
-            open_request = parse(item["requested_at"])
-    effective = calendar.add_working_time(parse(d["due_at"]), pause)
-    if open_request is not None:
-        return open_request > effective
+
+    def requests(key):
+        return [(parse(r["requested_at"]), None if r["completed_at"] is None else parse(r["completed_at"]))
+                for r in d[key]]
+
     ends = [parse(d[k]) for k in ("resolved_at", "returned_at", "ended_at") if d[k] is not None]
-    return (min(ends) if ends else until) > effective
+    return lateness.is_late(parse(d["due_at"]), requests("supplements"), requests("fee_waits"),
+                            min(ends) if ends else None, until, calendar)

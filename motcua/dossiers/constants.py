@@ -33,6 +33,10 @@ STATUS_COLOURS = {
     Status.RETURNED: "#146c43",
 }
 
+# Before the end of processing (rules.md "End of processing"): the statuses of the work queue, the
+# home page's "đang giải quyết" and the overdue counts.
+OPEN_STATUSES = (Status.SUBMITTED, Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT_REQUESTED,
+                 Status.WAITING_FEES)
 FINAL_STATUSES = frozenset({Status.REFUSED, Status.WITHDRAWN, Status.STOPPED, Status.RETURNED})
 
 

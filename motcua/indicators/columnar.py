@@ -5,7 +5,7 @@ positions, static flags and every moment as ticks (`bulkread`). Supplements and 
 per dossier (`WaitTable`: first request, when all were over, the effective due once every pause is over,
 the second supplement request), so lateness at any t is a vector expression except in one rare case: a
 dossier with several waits, some of them running at t. Those rows are judged by `semantics.is_late`
-itself.
+itself, the one definition (`motcua.lib.lateness`) that the vector expression must agree with.
 
 The main block is sorted by (local day of receipt, latest relevant moment descending): the dossiers
 received in a period are one contiguous slice, and those carried over into it are the head of each
@@ -220,7 +220,6 @@ class WaitTable:
     first: np.ndarray  # earliest request
     done: np.ndarray  # when every wait was over (latest request or completion); NEVER while one is open
     supp2: np.ndarray  # the second supplement request (two requests make a dossier late); NEVER if fewer
-    single_supplement: np.ndarray  # bool: its only wait is one supplement
     several: np.ndarray  # bool: two or more waits (the rows judged one by one while some are running)
     pause: np.ndarray  # working time of the union of all waits, once done (0 while one is open)
     effective_due: np.ndarray  # due moved by `pause`
@@ -230,7 +229,7 @@ class WaitTable:
     requested: np.ndarray
     completed: np.ndarray
 
-    SCALARS = ("first", "done", "supp2", "single_supplement", "several", "pause", "effective_due")
+    SCALARS = ("first", "done", "supp2", "several", "pause", "effective_due")
     FLAT = ("supplement", "requested", "completed")
 
     def __len__(self):
@@ -257,7 +256,7 @@ class WaitTable:
     def empty(cls) -> WaitTable:
         never = np.zeros(0, dtype=np.int64)
         flag = np.zeros(0, dtype=bool)
-        return cls(first=never, done=never, supp2=never, single_supplement=flag, several=flag, pause=never,
+        return cls(first=never, done=never, supp2=never, several=flag, pause=never,
                    effective_due=never, offset=np.zeros(1, dtype=np.int64), supplement=flag, requested=never,
                    completed=never)
 
@@ -400,7 +399,7 @@ def _summarise_waits(raw: RawRows, unit: np.ndarray, pauses: RawPauses, catalog:
 
     table = WaitTable(
         first=requested[starts], done=done, supp2=supp2,
-        single_supplement=single & supplement[starts], several=~single, pause=pause,
+        several=~single, pause=pause,
         effective_due=effective_due, offset=np.r_[starts, len(rows)].astype(np.int64),
         supplement=supplement.copy(), requested=requested.copy(), completed=completed.copy())
     return wait, table
@@ -626,8 +625,9 @@ def _late(block: Block, rows, p: PeriodTicks, catalog: Catalog, ended, ended_at,
         two_requests = t >= supp2
         own_moment, own_due = moment[paused], due[paused]
         judged = np.where(over, own_moment > table.effective_due[w],
-                          # one open supplement: judged at its request time; no pause is over yet
-                          np.where(running & table.single_supplement[w], first > own_due, own_moment > own_due))
+                          # its one wait (a supplement or a fee wait) is open: the clock stopped at the
+                          # request; no pause is over yet
+                          np.where(running & ~table.several[w], first > own_due, own_moment > own_due))
         late[paused] = judged | two_requests
         one_by_one = paused[running & table.several[w] & ~two_requests]
         if len(one_by_one):

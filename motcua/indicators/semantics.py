@@ -15,9 +15,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+from motcua.lib import lateness
+from motcua.lib.lateness import by
+from motcua.lib.workingtime import LOCAL_TZ
 
 # Feedback deadlines of rules.md ("Feedback and complaints"), in working days from receipt.
 FEEDBACK_REFUSE_DAYS = 2
@@ -81,11 +82,6 @@ class Period:
         return day is not None and self.date_from <= day <= self.date_to and day <= self.t_date
 
 
-def by(at: datetime | None, t: datetime) -> bool:
-    """Did the event at `at` happen by t?"""
-    return at is not None and at <= t
-
-
 # -- dossiers ---------------------------------------------------------------------------------------
 
 
@@ -124,67 +120,19 @@ def under_processing_in(dossier, period: Period) -> bool:
     return ended is None or ended >= period.start
 
 
-def supplements_requested_by(dossier, t: datetime) -> int:
-    return sum(1 for requested, _ in dossier.supplements if requested <= t)
+def standing(dossier, t: datetime, calendar) -> lateness.Standing:
+    """The dossier's standing at t: the one definition of late (`motcua.lib.lateness`)."""
+    return lateness.standing(dossier.due_at, dossier.supplements, dossier.fee_waits, end(dossier), t, calendar)
 
 
-def open_supplement_at(dossier, t: datetime) -> datetime | None:
-    """The request time of the earliest supplement requested by t and not completed by t, if any."""
-    open_requests = [requested for requested, completed in dossier.supplements
-                     if requested <= t and not by(completed, t)]
-    return min(open_requests) if open_requests else None
-
-
-def merge_intervals(intervals) -> list[tuple[datetime, datetime]]:
-    """Non-empty (start, stop) intervals sorted and merged where they overlap: paused time never counts
-    twice, whether a supplement and a fee wait overlap in imported data or on the control sheet."""
-    merged: list[tuple[datetime, datetime]] = []
-    for start, stop in sorted(i for i in intervals if i[1] > i[0]):
-        if merged and start <= merged[-1][1]:
-            if stop > merged[-1][1]:
-                merged[-1] = (merged[-1][0], stop)
-        else:
-            merged.append((start, stop))
-    return merged
-
-
-def pause_intervals(dossier, t: datetime) -> list[tuple[datetime, datetime]]:
-    """Supplements and fee waits completed by t, merged where they overlap."""
-    return merge_intervals((requested, completed)
-                           for requested, completed in (*dossier.supplements, *dossier.fee_waits)
-                           if requested <= t and by(completed, t))
+def is_late(dossier, t: datetime, calendar) -> bool:
+    """Late (or overdue) at t, by the rules of `motcua.lib.lateness`."""
+    return standing(dossier, t, calendar).late
 
 
 def pause(dossier, t: datetime, calendar) -> timedelta:
     """Working time inside every supplement and fee wait completed by t (the competent unit's calendar)."""
-    return sum((calendar.working_time_between(start, stop) for start, stop in pause_intervals(dossier, t)),
-               timedelta(0))
-
-
-def effective_due(dossier, t: datetime, calendar) -> datetime:
-    """`due_at` moved later by the pause, as the earliest instant with that much more working time."""
-    paused = pause(dossier, t, calendar)
-    if not paused:
-        return dossier.due_at  # a given due_at is always used as it is
-    return calendar.add_working_time(dossier.due_at, paused)
-
-
-def is_late(dossier, t: datetime, calendar) -> bool:
-    """Late (or overdue) at t, by the four rules of interchange.md in their order.
-
-    1. two or more supplement requests made by t: late;
-    2. an open supplement at t: judged at the request time (even if the dossier has ended since);
-    3. ended by t: late when the end is after the effective due (ending exactly at it is on time);
-    4. not ended by t: overdue when t is after the effective due.
-    """
-    if supplements_requested_by(dossier, t) >= 2:
-        return True
-    requested = open_supplement_at(dossier, t)
-    if requested is not None:
-        return requested > effective_due(dossier, t, calendar)
-    ended = end_by(dossier, t)
-    moment = ended if ended is not None else t
-    return moment > effective_due(dossier, t, calendar)
+    return lateness.pause(dossier.supplements, dossier.fee_waits, t, calendar)
 
 
 def processing_time(dossier, t: datetime, calendar) -> timedelta | None:

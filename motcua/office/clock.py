@@ -1,18 +1,22 @@
-"""Remaining working time of dossiers and the control sheet's time shares, over the units' calendars.
+"""The back office's reading of the one definition of late (`motcua.lib.lateness`): each dossier's
+standing, remaining working time and urgency colour for the work queue and the dossier page, and the
+control sheet's time shares, over the units' calendars.
 
 Pauses (supplement requested, waiting for fees) stop the clock: the due time moves by the working time
 they lasted, and a dossier paused now keeps the remaining time it had when the pause began. The stored
-`due_at` is never moved: the index measures lateness against it with the pauses deducted.
+`due_at` is never moved.
 """
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.db.models import Count, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from motcua.dossiers.constants import Status
-from motcua.indicators.semantics import merge_intervals
+from motcua.dossiers.constants import OPEN_STATUSES, PauseKind
+from motcua.dossiers.models import DossierPause
+from motcua.lib import lateness
 
 IN_TIME, DUE_SOON, OVERDUE, PAUSED, DONE = "in_time", "due_soon", "overdue", "paused", "done"
 URGENCY_LABELS = {
@@ -20,7 +24,7 @@ URGENCY_LABELS = {
     DUE_SOON: gettext_lazy("Đến hạn trong 1 ngày làm việc"),
     OVERDUE: gettext_lazy("Quá hạn"),
     PAUSED: gettext_lazy("Đang tạm dừng"),
-    DONE: gettext_lazy("Đã xử lý xong"),
+    DONE: gettext_lazy("Đã kết thúc xử lý"),  # any end of processing (rules.md): resolved, returned, refused, …
 }
 # One place for the queue's colours (background, text), like the status colours in dossiers.constants.
 URGENCY_COLOURS = {
@@ -30,9 +34,6 @@ URGENCY_COLOURS = {
     PAUSED: ("#e2e3e5", "#41464b"),
     DONE: ("#cfe2ff", "#084298"),
 }
-OPEN_STATUSES = (Status.SUBMITTED, Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT_REQUESTED,
-                 Status.WAITING_FEES)
-PAUSED_STATUSES = (Status.SUPPLEMENT_REQUESTED, Status.WAITING_FEES)
 
 
 @dataclass(frozen=True)
@@ -40,9 +41,10 @@ class Clock:
     """Where a dossier stands against its due time, in working time."""
 
     effective_due: datetime
-    remaining: timedelta  # negative when overdue
+    remaining: timedelta  # negative when past the effective due
     urgency: str
     hours_per_day: timedelta
+    late: bool  # late or overdue by the one definition; for an ended dossier, whether it ended late
 
     @property
     def label(self) -> str:
@@ -59,38 +61,51 @@ class Clock:
             return "—"
         if self.remaining < timedelta(0):
             return _("quá hạn %(time)s") % {"time": text}
+        if self.late:  # two supplement requests: late by rule whatever the time left
+            return _("trễ hạn (yêu cầu bổ sung lần thứ hai)")
         return _("còn %(time)s") % {"time": text}
 
 
-def clock_of(dossier, calendar, now: datetime, pauses=None) -> Clock:
-    """The dossier's clock at `now`; `pauses` may be passed prefetched."""
+def standing_of(dossier, calendar, now: datetime, pauses=None) -> lateness.Standing:
+    """The dossier's standing at `now` by the one definition (`motcua.lib.lateness`); `pauses` may be
+    passed prefetched."""
     pauses = list(dossier.pauses.all() if pauses is None else pauses)
-    completed = [p for p in pauses if p.completed_at is not None]
-    open_pause = next((p for p in pauses if p.completed_at is None), None)
-    shift = sum((calendar.working_time_between(start, stop)
-                 for start, stop in merge_intervals((p.requested_at, p.completed_at) for p in completed)),
-                timedelta(0))
-    effective_due = calendar.add_working_time(dossier.due_at, shift) if shift else dossier.due_at
-    reference = open_pause.requested_at if open_pause is not None else now
-    if dossier.status not in OPEN_STATUSES:
-        reference = dossier.end_at or now
-    if reference <= effective_due:
-        remaining = calendar.working_time_between(reference, effective_due)
-    else:
-        # working_time_between is 0 for an instant after the last session of the due day, so an
-        # overdue dossier still needs a strictly negative value to sort before the others.
-        remaining = -max(calendar.working_time_between(effective_due, reference), timedelta(microseconds=1))
-    if dossier.status not in OPEN_STATUSES:
+    supplements = [(p.requested_at, p.completed_at) for p in pauses if p.kind == PauseKind.SUPPLEMENT]
+    fee_waits = [(p.requested_at, p.completed_at) for p in pauses if p.kind == PauseKind.FEE_WAIT]
+    return lateness.standing(dossier.due_at, supplements, fee_waits, dossier.end_at, now, calendar)
+
+
+def clock_of(dossier, calendar, now: datetime, pauses=None) -> Clock:
+    """The dossier's clock at `now`: its standing, the working time left and the queue's urgency."""
+    standing = standing_of(dossier, calendar, now, pauses)
+    remaining = standing.remaining(calendar)
+    if standing.ended or dossier.status not in OPEN_STATUSES:
         urgency = DONE
-    elif remaining < timedelta(0):
+    elif standing.late:
         urgency = OVERDUE
-    elif dossier.status in PAUSED_STATUSES:
+    elif standing.paused:
         urgency = PAUSED
     elif remaining <= calendar.hours_per_day:
         urgency = DUE_SOON
     else:
         urgency = IN_TIME
-    return Clock(effective_due, remaining, urgency, calendar.hours_per_day)
+    return Clock(standing.effective_due, remaining, urgency, calendar.hours_per_day, standing.late)
+
+
+def overdue_open_dossiers(dossiers, calendars, now: datetime) -> list:
+    """The dossiers of the queryset `dossiers` still open and overdue at `now`, by the one definition.
+
+    Only candidates are read: a dossier can be late at `now` only if its `due_at` is before `now` (the
+    moment it is judged at is never after `now`, and its effective due never before `due_at`), or if it
+    has two supplement requests.
+    """
+    twice = (DossierPause.objects.filter(kind=PauseKind.SUPPLEMENT).values("dossier")
+             .annotate(n=Count("id")).filter(n__gte=2).values("dossier"))
+    candidates = (dossiers.filter(status__in=OPEN_STATUSES)
+                  .filter(Q(due_at__lt=now) | Q(pk__in=twice))
+                  .select_related("unit").prefetch_related("pauses"))
+    return [d for d in candidates
+            if standing_of(d, calendars.for_unit(d.unit.code), now, pauses=d.pauses.all()).late]
 
 
 def format_working_time(amount: timedelta, hours_per_day: timedelta) -> str:
@@ -127,7 +142,7 @@ class ControlSheetRow:
 def control_sheet(dossier, calendars, now: datetime, handovers=None, pauses=None) -> list[ControlSheetRow]:
     """The rows of the processing control sheet: each hand-over with its working time, pauses deducted."""
     pauses = list(dossier.pauses.all() if pauses is None else pauses)
-    paused = merge_intervals((p.requested_at, p.completed_at or now) for p in pauses)
+    paused = lateness.merge_intervals((p.requested_at, p.completed_at or now) for p in pauses)
     rows = []
     for step in (dossier.handovers.select_related("unit").all() if handovers is None else handovers):
         calendar = calendars.for_unit(step.unit.code)

@@ -28,6 +28,7 @@ from motcua.indicators.rules import DEFAULT_RULESET, RuleSet, load_ruleset
 from motcua.indicators.service import index_json
 from motcua.lib import periods
 from motcua.lib.vnformat import padded_date, to_decimal
+from motcua.lib.workingtime import LOCAL_TZ
 from motcua.units.models import Unit
 
 ISSUER = "UBND tỉnh Thái Nguyên\nVăn phòng"
@@ -134,19 +135,19 @@ def overdue_in(week: periods.Period, rules: str = DEFAULT_RULESET,
             continue
         d = member.item
         calendar = result.calendars.for_unit(d.unit)
-        due = semantics.effective_due(d, t, calendar)
-        judged = semantics.open_supplement_at(d, t) or semantics.end_by(d, t) or t
+        standing = semantics.standing(d, t, calendar)
+        due, judged = standing.effective_due, standing.judged_at
         late_by = calendar.working_time_between(due, judged) / calendar.hours_per_day
         reported = listed_unit(d.unit)
         procedure = result.procedures[d.procedure]
         found.append(OverdueDossier(
             code=d.code, unit_code=reported, unit_name=tree_units[reported].name, procedure_code=d.procedure,
-            procedure_name=procedure.name, due_at=due.astimezone(semantics.LOCAL_TZ),
+            procedure_name=procedure.name, due_at=due.astimezone(LOCAL_TZ),
             # Rounded up: a dossier minutes (or after hours) past its due time is late and shows 0,1, not 0,0.
             days_overdue=max(to_decimal(late_by).quantize(Decimal("0.1"), rounding=ROUND_CEILING), MIN_LATE)
             if judged > due else Decimal("0.0"),
-            still_open=semantics.end_by(d, t) is None,
-            repeated_supplements=semantics.supplements_requested_by(d, t) >= 2))
+            still_open=not standing.ended,
+            repeated_supplements=standing.repeated_supplements))
     found.sort(key=lambda o: (order.get(o.unit_code, len(order)), -o.days_overdue, o.code))
     units: dict[str, list[OverdueDossier]] = {}
     for item in found:

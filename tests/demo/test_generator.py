@@ -129,3 +129,18 @@ def test_online_share_rises_from_early_2025(tmp_path, reference):
     generate(tmp_path, n=3000, seed=5, start=date(2025, 1, 1), end=date(2025, 3, 31), reference=reference)
     early = measure(tmp_path, datetime.combine(date(2025, 3, 31), CLOSE_OF_BUSINESS, LOCAL_TZ))["rates"]
     assert 0.70 <= early["online"] <= 0.82
+
+
+def test_some_dossiers_are_asked_for_a_second_supplement_and_count_as_late(folder):
+    """Decree 118 allows one supplement request; the generator writes a few second requests (the lines
+    the index must count late whatever their times), and `measure` counts each of them late."""
+    from motcua.demo.generator import _late
+    from motcua.lib.workingtime import WorkingCalendar
+
+    until = datetime.combine(END, CLOSE_OF_BUSINESS, LOCAL_TZ)
+    twice = [d for d in _lines(folder / "dossiers.jsonl") if len(d["supplements"]) >= 2]
+    assert len(twice) >= 3
+    calendar = WorkingCalendar()
+    assert all(_late(d, until, calendar) for d in twice)
+    # Without its second request, at least one of them would have been on time: the rule decides.
+    assert any(not _late({**d, "supplements": d["supplements"][:1]}, until, calendar) for d in twice)

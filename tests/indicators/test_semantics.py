@@ -121,7 +121,7 @@ def test_a_completed_supplement_moves_the_due_time_by_its_working_time():
     d = dossier("A", due=at(10, 17), supplements=((at(7, 9), at(8, 9)),))
     assert semantics.pause(d, LATE_OCTOBER, CAL) == timedelta(hours=8)
     # Friday 10 October 17:00 + 8 working hours = Monday 13 October 17:00.
-    assert semantics.effective_due(d, LATE_OCTOBER, CAL) == at(13, 17)
+    assert semantics.standing(d, LATE_OCTOBER, CAL).effective_due == at(13, 17)
     # Resolved on Monday 13 October at 16:00 or exactly at 17:00: on time (late without the pause).
     assert not semantics.is_late(replace(d, resolved_at=at(13, 16)), LATE_OCTOBER, CAL)
     assert not semantics.is_late(replace(d, resolved_at=at(13, 17)), LATE_OCTOBER, CAL)
@@ -131,7 +131,7 @@ def test_a_completed_supplement_moves_the_due_time_by_its_working_time():
 def test_a_completed_fee_wait_pauses_the_clock_too():
     # Fee wait Friday 10 October 13:30 to 15:30: 2 working hours; due 17:00 becomes Monday 09:00.
     d = dossier("A", due=at(10, 17), fee_waits=((at(10, 13, 30), at(10, 15, 30)),), resolved_at=at(13, 8, 30))
-    assert semantics.effective_due(d, LATE_OCTOBER, CAL) == at(13, 9)
+    assert semantics.standing(d, LATE_OCTOBER, CAL).effective_due == at(13, 9)
     assert not semantics.is_late(d, LATE_OCTOBER, CAL)
 
 
@@ -144,7 +144,7 @@ def test_overlapping_waits_pause_their_union_once():
 def test_a_supplement_completed_after_t_does_not_pause_at_t():
     d = dossier("A", due=at(10, 17), supplements=((at(7, 9), at(8, 9)),))
     assert semantics.pause(d, at(8, 8), CAL) == timedelta(0)
-    assert semantics.effective_due(d, at(8, 8), CAL) == at(10, 17)
+    assert semantics.standing(d, at(8, 8), CAL).effective_due == at(10, 17)
 
 
 def test_an_open_supplement_judges_the_dossier_at_the_request_time():

@@ -4,11 +4,11 @@ from django.core.paginator import Paginator
 from django.shortcuts import render
 from django.utils import timezone
 
-from motcua.dossiers.constants import Status
+from motcua.dossiers.constants import OPEN_STATUSES, Status
 from motcua.dossiers.models import Dossier
 from motcua.lib.textfold import matches
 from motcua.office.access import office_required
-from motcua.office.clock import OPEN_STATUSES, clock_of
+from motcua.office.clock import DONE, clock_of
 from motcua.office.forms import QueueFilterForm
 from motcua.units.calendars import CalendarBook
 
@@ -40,7 +40,7 @@ def queue(request):
     rows = [(d, clock_of(d, calendars.for_unit(d.unit.code), now, pauses=d.pauses.all())) for d in candidates]
     if filters.get("urgency"):
         rows = [row for row in rows if row[1].urgency == filters["urgency"]]
-    rows.sort(key=lambda row: (row[1].urgency == "done", row[1].remaining, row[0].code))
+    rows.sort(key=lambda row: (row[1].urgency == DONE, not row[1].late, row[1].remaining, row[0].code))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     params = request.GET.copy()
     params.pop("page", None)
