@@ -37,7 +37,6 @@ STATUS_COLOURS = {
 # home page's "đang giải quyết" and the overdue counts.
 OPEN_STATUSES = (Status.SUBMITTED, Status.RECEIVED, Status.PROCESSING, Status.SUPPLEMENT_REQUESTED,
                  Status.WAITING_FEES)
-FINAL_STATUSES = frozenset({Status.REFUSED, Status.WITHDRAWN, Status.STOPPED, Status.RETURNED})
 
 
 class Channel(models.IntegerChoices):

@@ -10,9 +10,6 @@ from motcua.units.models import Unit
 
 
 class DossierQuerySet(models.QuerySet):
-    def in_units(self, unit_ids):
-        return self.filter(unit_id__in=unit_ids)
-
     def visible_to(self, user):
         """The one scoping method of the back office: every view reads dossiers through it.
 

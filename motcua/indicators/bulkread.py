@@ -69,8 +69,6 @@ class RawRows:
     paid: np.ndarray
     e_issued: np.ndarray  # NEVER without an e-result code
 
-    TIMES = ("received", "due", "resolved", "stopped", "synced", "paid", "e_issued")
-
     @classmethod
     def concat(cls, parts: Sequence[RawRows]) -> RawRows:
         names = [f for f in cls.__dataclass_fields__]

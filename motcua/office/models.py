@@ -77,7 +77,6 @@ class DossierResult(models.Model):
     signer_name = models.CharField(_("đơn vị ký"), max_length=255)
     signed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     issued_at = models.DateTimeField(_("ngày cấp"))
-    pushed_to_data_store = models.BooleanField(_("đã đẩy vào kho dữ liệu cá nhân"), default=True)
 
     class Meta:
         verbose_name = _("kết quả điện tử")
