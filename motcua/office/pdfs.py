@@ -4,6 +4,7 @@ Each function takes stored facts only (the dossier, its events, its components),
 again gives the same text. Layout, fonts and the QR code are `motcua.results.documents`' business.
 """
 
+import logging
 from datetime import datetime
 
 from django.conf import settings
@@ -14,6 +15,8 @@ from motcua.lib.workingtime import LOCAL_TZ
 from motcua.office.text import vnd, when
 from motcua.results import certificates, signing
 from motcua.results.documents import render_official_document
+
+logger = logging.getLogger(__name__)
 
 
 def _applicant(dossier: Dossier) -> list[str]:
@@ -177,14 +180,64 @@ def pki_dir():
     return certificates.default_pki_dir()
 
 
+class SigningUnavailable(Exception):
+    """The result cannot be signed now; the message (Vietnamese) is for the leader. Nothing was changed."""
+
+
+def _unavailable(message: str, cause: BaseException | None = None) -> SigningUnavailable:
+    if cause is not None:
+        logger.warning("signing refused: %s (%s: %s)", message, type(cause).__name__, cause)
+    return SigningUnavailable(message)
+
+
 def signed_result(dossier: Dossier, code: str, at: datetime, approver: str | None) -> tuple[bytes, str]:
     """The result PDF signed (PAdES) with the competent unit's certificate: (bytes, signer name).
 
     Real certificates come from settings.MOTCUA_SIGNING; without one, the demo PKI under VAR_DIR/pki
-    issues the unit's certificate on first use (allowed only in development).
+    issues the unit's certificate on first use (allowed only while MOTCUA_ALLOW_DEMO_SIGNING is on).
+    Before anything is rendered, the certificate must be present, within its dates and not revoked in
+    the CRLs of settings.MOTCUA_CRLS; any failure of the signer itself (token, HSM, pyHanko) is caught
+    around the signing call. Each case raises SigningUnavailable with a sentence for the leader; no
+    file is written and no table is touched here.
     """
-    signer = certificates.signer_for_unit(pki_dir(), dossier.unit.code, dossier.unit.name, settings.MOTCUA_SIGNING,
-                                          allow_demo=settings.MOTCUA_ALLOW_DEMO_SIGNING)
+    unit = dossier.unit
+    contact = "Vui lòng liên hệ quản trị hệ thống."
+    try:
+        signer = certificates.signer_for_unit(pki_dir(), unit.code, unit.name, settings.MOTCUA_SIGNING,
+                                              allow_demo=settings.MOTCUA_ALLOW_DEMO_SIGNING)
+        certificate = certificates.load_certificate(signer.signing_cert)
+        certificates.check_signing_certificate(
+            certificate, unit.name, crls=certificates.load_crls(settings.MOTCUA_CRLS),
+            issuers=list(signer.cert_registry or ()))  # at the real signing moment, as the signature states
+    except (certificates.NoCertificateError, certificates.CertificateUnusable) as exc:
+        raise _unavailable(exc.message_vi, exc) from exc
+    except certificates.CertificateError as exc:
+        raise _unavailable(
+            f"Không sử dụng được chứng thư số của đơn vị {unit.name} (tệp chứng thư số, khóa bí mật, mật khẩu "
+            f"hoặc danh sách chứng thư số bị thu hồi chưa được cấu hình đúng); không thể ký số. {contact}",
+            exc) from exc
+    except Exception as exc:  # noqa: BLE001 - a token or key store failing to open must not become a 500
+        logger.exception("cannot open the signer of unit %s", unit.code)
+        raise _unavailable(
+            f"Không mở được thiết bị ký số (chứng thư số) của đơn vị {unit.name}; không thể ký số. {contact}"
+        ) from exc
     pdf = result_document(dossier, code, at, approver)
-    signed = signing.sign_pdf(pdf, signer, reason=f"Phê duyệt kết quả hồ sơ {dossier.code}")
-    return signed, certificates.common_name(certificates.load_certificate(signer.signing_cert))
+    try:
+        signed = signing.sign_pdf(pdf, signer, reason=f"Phê duyệt kết quả hồ sơ {dossier.code}")
+    except Exception as exc:  # noqa: BLE001 - any signer/token failure: tell the leader, change nothing
+        logger.exception("signing the result of dossier %s failed", dossier.code)
+        raise _unavailable(
+            f"Không ký số được kết quả hồ sơ {dossier.code}: thiết bị ký số hoặc dịch vụ ký số của đơn vị "
+            f"{unit.name} báo lỗi. Hồ sơ chưa có thay đổi nào; vui lòng thử lại, nếu vẫn lỗi xin liên hệ quản "
+            "trị hệ thống.") from exc
+    return signed, certificates.common_name(certificate)
+
+
+def result_trust_roots() -> list:
+    """The roots a signed result is checked against: the configured ones (settings.MOTCUA_TRUST_ROOTS), plus
+    the demo root only while demo signing is allowed (MOTCUA_ALLOW_DEMO_SIGNING, on in development only).
+    Outside demo mode the demo PKI is neither trusted nor created."""
+    roots = list(settings.MOTCUA_TRUST_ROOTS)
+    if settings.MOTCUA_ALLOW_DEMO_SIGNING:
+        roots.insert(0, certificates.ensure_demo_pki(pki_dir()))
+    return roots

@@ -11,7 +11,8 @@ Demo PKI (made by `ensure_demo_pki` / `ensure_unit_certificate`, idempotent, PEM
 The default directory is `settings.VAR_DIR / "pki"` (`default_pki_dir()`); every function takes the
 directory as an argument so it works without Django. Keys are stored unencrypted with mode 0600: the
 demo CA proves nothing outside this installation and its documents say so ("chỉ dùng thử"). A verifier
-trusts it only when handed the root explicitly (`signing.verify_pdf(pdf, [ensure_demo_pki(dir)])`).
+trusts it only when handed the root explicitly (`signing.verify_pdf(pdf, [ensure_demo_pki(dir)])`); the
+back office's check page does so only while demo signing is allowed (settings.MOTCUA_ALLOW_DEMO_SIGNING).
 
 Real certificates. A unit that owns a certificate issued by a licensed Vietnamese CA (the signing
 certificate of an agency, issued under the Government CA / a public CA) is configured in settings:
@@ -25,8 +26,13 @@ certificate of an agency, issued under the Government CA / a public CA) is confi
 This module does not read settings: the caller passes `settings.MOTCUA_SIGNING` (default `{}`) to
 `signer_for_unit(...)`, or calls `load_signer` / `load_signer_pkcs12` itself. The passphrase is read
 from the named environment variable, never stored in settings. Verification of such signatures needs
-that CA's root certificate in `verify_pdf`'s trust roots. Hardware tokens (USB tokens, HSM, remote
-signing) are not handled here; pyHanko's PKCS#11 signer has the same interface as the signers returned
+that CA's root certificate in `verify_pdf`'s trust roots.
+
+Before signing, `check_signing_certificate` refuses a certificate that is not yet valid, expired, or
+revoked according to the configured CRL files (`load_crls(settings.MOTCUA_CRLS)`; nothing is fetched,
+so revocation is known only as far as those files are current).
+
+Hardware tokens (USB tokens, HSM, remote signing) are not handled here; pyHanko's PKCS#11 signer has the same interface as the signers returned
 here and can be passed to `signing.sign_pdf` unchanged.
 """
 
@@ -40,6 +46,7 @@ import tempfile
 import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -57,6 +64,7 @@ from pyhanko_certvalidator.registry import SimpleCertificateStore
 ROOT_CA_NAME = "motcua demo CA — Tỉnh Thái Nguyên (chỉ dùng thử)"
 ROOT_CA_ORGANIZATION = "motcua (chỉ dùng thử)"
 UNIT_ORGANIZATION = "UBND tỉnh Thái Nguyên"
+VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 PROVINCE = "Thái Nguyên"
 
 ROOT_CERT_FILE = "demo-root-ca.cert.pem"
@@ -78,6 +86,27 @@ _UNIT_CODE_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$")
 
 class CertificateError(Exception):
     """A certificate or key cannot be used: missing file, wrong passphrase, mismatch, bad configuration."""
+
+
+class NoCertificateError(CertificateError):
+    """No signing certificate is configured for the unit, and the demo PKI may not stand in for one."""
+
+    def __init__(self, unit_code: str, unit_name: str):
+        super().__init__(f"no signing certificate configured for unit {unit_code} (MOTCUA_SIGNING)")
+        self.message_vi = (
+            f"Đơn vị {unit_name} chưa được cấu hình chứng thư số để ký số kết quả; không thể ký số. "
+            "Vui lòng liên hệ quản trị hệ thống."
+        )
+
+
+class CertificateUnusable(CertificateError):
+    """The unit's certificate exists but must not sign now: `reason` is "not_yet_valid", "expired" or
+    "revoked"; `message_vi` is the sentence for the leader (unit, validity dates as dd/mm/yyyy)."""
+
+    def __init__(self, reason: str, message_vi: str):
+        super().__init__(message_vi)
+        self.reason = reason
+        self.message_vi = message_vi
 
 
 # --------------------------------------------------------------------------- demo PKI
@@ -270,7 +299,7 @@ def signer_for_unit(
     entry = (config or {}).get(unit_code)
     if entry is None:
         if not allow_demo:
-            raise CertificateError(f"no signing certificate configured for unit {unit_code} (MOTCUA_SIGNING)")
+            raise NoCertificateError(unit_code, unit_name)
         return demo_signer(directory, unit_code, unit_name)
     environ = os.environ if environ is None else environ
     passphrase = None
@@ -299,6 +328,84 @@ def load_certificate(path_or_cert) -> x509.Certificate:
     return _parse_cert(data)
 
 
+def load_crls(paths: Iterable[str | os.PathLike]) -> list[x509.CertificateRevocationList]:
+    """Certificate revocation lists from files (DER, or PEM holding one or more CRLs): settings.MOTCUA_CRLS.
+
+    Nothing is fetched: the operator keeps the files current (e.g. a daily job downloading each CA's CRL
+    from the distribution point named in its certificates). An unreadable file is a CertificateError:
+    a configured revocation list that cannot be read must not be silently skipped.
+    """
+    crls = []
+    for path in paths or ():
+        data = _read_bytes(path)
+        try:
+            if b"-----BEGIN" in data:
+                blocks = re.findall(rb"-----BEGIN X509 CRL-----.+?-----END X509 CRL-----", data, re.S)
+                if not blocks:
+                    raise ValueError("no 'BEGIN X509 CRL' block")
+                crls.extend(x509.load_pem_x509_crl(block) for block in blocks)
+            else:
+                crls.append(x509.load_der_x509_crl(data))
+        except ValueError as exc:
+            raise CertificateError(f"cannot load certificate revocation list {path}: {exc}") from exc
+    return crls
+
+
+def revocation_of(
+    cert: x509.Certificate,
+    crls: Iterable[x509.CertificateRevocationList],
+    issuers: Iterable[x509.Certificate] = (),
+) -> x509.RevokedCertificate | None:
+    """The entry revoking `cert` in one of `crls`, or None.
+
+    A CRL counts only if it was issued by `cert`'s issuer (same name) and, when the issuer's certificate
+    is among `issuers` (the signer's chain, the trust roots), its signature verifies with that key. An
+    out-of-date CRL still counts for what it lists: a listed certificate stays revoked (a hold included).
+    """
+    issuer_certs = [i for i in (load_certificate(i) for i in issuers) if i.subject == cert.issuer]
+    for crl in crls:
+        if crl.issuer != cert.issuer:
+            continue
+        if issuer_certs and not any(_crl_signed_by(crl, issuer) for issuer in issuer_certs):
+            continue
+        entry = crl.get_revoked_certificate_by_serial_number(cert.serial_number)
+        if entry is not None:
+            return entry
+    return None
+
+
+def check_signing_certificate(
+    cert,
+    unit_name: str,
+    *,
+    crls: Iterable[x509.CertificateRevocationList] = (),
+    issuers: Iterable = (),
+    now: dt.datetime | None = None,
+) -> None:
+    """Raise CertificateUnusable unless `cert` may sign for `unit_name` at `now`: valid dates, not revoked
+    in `crls`. Called before anything is rendered or signed, so a refusal leaves nothing behind."""
+    cert = load_certificate(cert)
+    now = now or dt.datetime.now(dt.UTC)
+    start, end = _vn_date(cert.not_valid_before_utc), _vn_date(cert.not_valid_after_utc)
+    tail = "; không thể ký số. Vui lòng liên hệ quản trị hệ thống."
+    if now < cert.not_valid_before_utc:
+        raise CertificateUnusable(
+            "not_yet_valid",
+            f"Chứng thư số của đơn vị {unit_name} chưa có hiệu lực (hiệu lực từ ngày {start} đến ngày {end})" + tail,
+        )
+    if now > cert.not_valid_after_utc:
+        raise CertificateUnusable(
+            "expired", f"Chứng thư số của đơn vị {unit_name} (hiệu lực từ ngày {start}) đã hết hạn ngày {end}" + tail
+        )
+    entry = revocation_of(cert, crls, issuers)
+    if entry is not None:
+        raise CertificateUnusable(
+            "revoked",
+            f"Chứng thư số của đơn vị {unit_name} (hiệu lực từ ngày {start} đến ngày {end}) đã bị thu hồi ngày "
+            f"{_vn_date(entry.revocation_date_utc)}" + tail,
+        )
+
+
 def common_name(cert: x509.Certificate) -> str:
     values = cert.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
     return str(values[0].value) if values else cert.subject.rfc4514_string()
@@ -309,6 +416,18 @@ def common_name(cert: x509.Certificate) -> str:
 
 def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+def _vn_date(moment: dt.datetime) -> str:
+    """dd/mm/yyyy of `moment` in Vietnam's time (a certificate ending 17:00 UTC ends at midnight there)."""
+    return f"{moment.astimezone(VN_TZ):%d/%m/%Y}"
+
+
+def _crl_signed_by(crl: x509.CertificateRevocationList, issuer: x509.Certificate) -> bool:
+    try:
+        return crl.is_signature_valid(issuer.public_key())
+    except (TypeError, ValueError):
+        return False
 
 
 def _common_name(value: str) -> x509.NameAttribute:

@@ -1,7 +1,7 @@
 """PAdES signing and verification of result PDFs (kết quả giải quyết TTHC điện tử), with pyHanko.
 
     sign_pdf(pdf_bytes, signer, *, reason=..., location=..., field_name="ChuKyDonVi") -> bytes
-    verify_pdf(pdf_bytes, trust_roots, *, field_name=None, validation_time=None) -> VerificationResult
+    verify_pdf(pdf_bytes, trust_roots, *, field_name=None, validation_time=None, crls=()) -> VerificationResult
 
 Signatures are PAdES baseline B-B (ETSI.CAdES.detached, SHA-256, invisible signature field, an
 approval signature, so a second unit can countersign in another field). No timestamp authority is
@@ -10,8 +10,9 @@ to reach B-T where a TSA exists. The human-readable signature block is part of t
 (`documents.render_official_document(..., signer_title=...)`).
 
 Verification never fetches anything (allow_fetching=False): trust comes only from `trust_roots`
-(the demo root from `certificates.ensure_demo_pki`, plus the roots of configured real CAs), and
-revocation is checked only against information embedded in the file (soft-fail otherwise).
+(the roots of configured real CAs, plus the demo root from `certificates.ensure_demo_pki` where demo
+signing is allowed), and revocation is checked only against information embedded in the file and the
+CRLs passed in `crls` (settings.MOTCUA_CRLS in the back office); soft-fail otherwise.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from io import BytesIO
 from zoneinfo import ZoneInfo
 
 from asn1crypto import x509 as asn1_x509
+from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
 from pyhanko.keys import load_certs_from_pemder
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
@@ -33,7 +35,7 @@ from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from motcua.results.certificates import load_certificate
+from motcua.results.certificates import load_certificate, revocation_of
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DEFAULT_REASON = "Ký số kết quả giải quyết TTHC"
@@ -116,9 +118,11 @@ def verify_pdf(
     *,
     field_name: str | None = None,
     validation_time: dt.datetime | None = None,
+    crls=(),
 ) -> VerificationResult:
     """Validate the PDF's signatures against `trust_roots` (paths to PEM/DER files, possibly bundles, or
-    certificate objects from cryptography or asn1crypto).
+    certificate objects from cryptography or asn1crypto), and `crls` (cryptography CRL objects or DER
+    bytes, e.g. `certificates.load_crls(paths)`): a signer certificate listed there is revoked.
 
     With `field_name`, only that signature is reported. Otherwise every signature is checked: the result
     is valid only if all are, and describes the first failing signature, or else the latest one.
@@ -136,12 +140,15 @@ def verify_pdf(
         return _failure("Văn bản không có chữ ký số.")
 
     roots = _asn1_roots(trust_roots)
+    crl_list = [x509.load_der_x509_crl(c) if isinstance(c, bytes) else c for c in crls or ()]
+    crl_der = [c.public_bytes(Encoding.DER) for c in crl_list]
     results = []
     for sig in embedded:
         context = ValidationContext(
-            trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail", moment=validation_time
+            trust_roots=roots, allow_fetching=False, revocation_mode="soft-fail", moment=validation_time,
+            crls=crl_der,
         )
-        results.append(_verify_one(sig, context))
+        results.append(_verify_one(sig, context, crl_list, roots))
     chosen = next((r for r in results if not r.valid), results[-1])
     return VerificationResult(
         valid=all(r.valid for r in results),
@@ -155,7 +162,7 @@ def verify_pdf(
     )
 
 
-def _verify_one(sig, context: ValidationContext) -> VerificationResult:
+def _verify_one(sig, context: ValidationContext, crls=(), roots=()) -> VerificationResult:
     name = sig.field_name or ""
     try:
         status = validate_pdf_signature(sig, signer_validation_context=context)
@@ -171,6 +178,11 @@ def _verify_one(sig, context: ValidationContext) -> VerificationResult:
         signed_at = status.timestamp_validity.timestamp
     intact = bool(status.intact and status.valid)
     trusted = bool(status.trusted)
+    # pyHanko's soft-fail mode consults CRLs only for certificates that name a distribution point; a CRL
+    # the installation was given explicitly counts for every certificate its issuer signed.
+    revoked = _revocation(sig, status.signing_cert, crls, roots) if trusted and crls else None
+    if revoked is not None:
+        trusted = False
     modification_ok = bool(status.docmdp_ok or status.modification_level is None) and status.seed_value_ok
     valid = bool(status.bottom_line) and intact and trusted and modification_ok
     when = _format_time(signed_at)
@@ -183,6 +195,11 @@ def _verify_one(sig, context: ValidationContext) -> VerificationResult:
         message = (
             f"Chữ ký số của {signer} không còn giá trị cho văn bản này: văn bản đã bị sửa đổi nội dung "
             "sau khi ký."
+        )
+    elif revoked is not None:
+        message = (
+            f"Nội dung văn bản còn nguyên vẹn nhưng chữ ký số của {signer} chưa được xác thực: chứng thư số "
+            f"đã bị thu hồi ngày {revoked.revocation_date_utc.astimezone(LOCAL_TZ):%d/%m/%Y}."
         )
     elif not trusted:
         message = f"Nội dung văn bản còn nguyên vẹn nhưng chữ ký số của {signer} chưa được xác thực: " + (
@@ -212,6 +229,11 @@ def _trust_problem_vi(status) -> str:
     if problem in {"CRYPTO_CONSTRAINTS_FAILURE", "CRYPTO_CONSTRAINTS_FAILURE_NO_POE"}:
         return "thuật toán mật mã của chữ ký không còn được chấp nhận."
     return "chứng thư số không do tổ chức cung cấp dịch vụ chứng thực chữ ký số được tin cậy cấp."
+
+
+def _revocation(sig, signing_cert: asn1_x509.Certificate, crls, roots):
+    issuers = [*roots, *sig.other_embedded_certs]
+    return revocation_of(load_certificate(signing_cert), crls, [load_certificate(c) for c in issuers])
 
 
 def _failure(message: str) -> VerificationResult:

@@ -3,6 +3,8 @@
 Each is reached through its dossier, so the scoping method decides: outside one's scope, "not found".
 """
 
+import logging
+
 from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
@@ -14,6 +16,8 @@ from motcua.office.clock import control_sheet
 from motcua.office.models import DossierResult
 from motcua.results import certificates, signing
 from motcua.units.calendars import CalendarBook
+
+logger = logging.getLogger(__name__)
 
 
 def _pdf(content: bytes | None, filename: str) -> HttpResponse:
@@ -86,14 +90,22 @@ def result(request, code):
 
 @office_required
 def verify_result(request, code):
-    """Check the stored result's signature again, as anyone holding the file could."""
+    """Check the stored result's signature again, as anyone holding the file could: against the configured
+    trust roots (the demo root only in demo mode, `pdfs.result_trust_roots`) and the configured CRLs."""
     dossier = dossier_or_404(request.user, code)
     stored = DossierResult.objects.filter(dossier=dossier).first()
     if stored is None:
         raise Http404
     with stored.file.open("rb") as handle:
         content = handle.read()
-    roots = [certificates.ensure_demo_pki(pdfs.pki_dir()), *settings.MOTCUA_TRUST_ROOTS]
-    check = signing.verify_pdf(content, roots)
+    try:
+        roots = pdfs.result_trust_roots()
+        check = signing.verify_pdf(content, roots, crls=certificates.load_crls(settings.MOTCUA_CRLS))
+    except (certificates.CertificateError, OSError, ValueError) as exc:  # a broken trust configuration
+        logger.error("cannot check result %s: %s", stored.code, exc)
+        check = signing.VerificationResult(
+            False, False, False, "", None,
+            "Không kiểm tra được chữ ký số: cấu hình chứng thư số gốc tin cậy hoặc danh sách chứng thư số bị "
+            "thu hồi của hệ thống bị lỗi. Vui lòng liên hệ quản trị hệ thống.")
     return render(request, "office/verification.html", {"dossier": dossier, "check": check,
                                                                  "result": stored})

@@ -223,7 +223,10 @@ def sign(request, code):
         at = timezone.now()
         membership = getattr(request.user, "membership", None)
         approver = (membership.full_name if membership and membership.full_name else request.user.get_username())
-        signed, signer_name = pdfs.signed_result(dossier, actions.result_code(dossier), at, approver)
+        try:
+            signed, signer_name = pdfs.signed_result(dossier, actions.result_code(dossier), at, approver)
+        except pdfs.SigningUnavailable as refusal:  # no certificate, expired, revoked, signer failed
+            raise TransitionError(str(refusal)) from refusal
         actions.do_approve_and_sign(dossier, actor=request.user, version=data["version"], signed_pdf=signed,
                                     signer_name=signer_name, at=at)
     return _act(request, code, "sign_result", perform,
