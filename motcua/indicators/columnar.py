@@ -46,6 +46,7 @@ from motcua.indicators.bulkread import (
 )
 from motcua.indicators.populations import DossierFacts
 from motcua.lib import workingtime_np as wnp
+from motcua.lib.periods import Period, local_date
 
 _MICROSECOND = timedelta(microseconds=1)
 
@@ -141,7 +142,7 @@ class Catalog:
         self.feedback_unsatisfied = np.array([f[4] == "unsatisfied" for f in feedback], dtype=bool)
         self.feedback_raised_again = np.array([bool(f[5]) for f in feedback], dtype=bool)
         # The whole-day deadlines of `semantics.feedback_on_time`, on the feedback unit's calendar.
-        received_days = [semantics.local_date(f[1]) for f in feedback]
+        received_days = [local_date(f[1]) for f in feedback]
         self.feedback_answer_by = np.array([
             self.calendars[u].add_working_days(day, semantics.FEEDBACK_ANSWER_DAYS).toordinal()
             for u, day in zip(self.feedback_unit.tolist(), received_days, strict=True)], dtype=np.int64)
@@ -507,9 +508,9 @@ def wait_view(block: Block, row: int) -> _WaitView:
 
 @dataclass
 class PeriodTicks:
-    """A `semantics.Period` in ticks."""
+    """A `Period` in ticks."""
 
-    period: semantics.Period
+    period: Period
     start: int = 0
     end: int = 0
     t: int = 0

@@ -34,7 +34,8 @@ from motcua.indicators.populations import (
 )
 from motcua.indicators.records import Dossier, Procedure, Record, Unit
 from motcua.indicators.rules import RuleSet
-from motcua.indicators.semantics import Period, by
+from motcua.indicators.semantics import by
+from motcua.lib.periods import Period
 
 LISTED_KINDS = ("department", "commune")  # listed after the province; offices only when asked for
 

@@ -56,8 +56,8 @@ class IndexQuery:
     unit_code: str | None  # None: the province
     rules: str
     length: str
-    current: periods.Period
-    previous: periods.Period
+    current: periods.DateRange
+    previous: periods.DateRange
 
 
 class IndexQueryForm(forms.Form):

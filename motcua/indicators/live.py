@@ -38,7 +38,7 @@ from motcua.indicators.compute import Tally, extras_object
 from motcua.indicators.intscore import UnitScorer
 from motcua.indicators.populations import CommuneFacts, DossierFacts, FeedbackFacts, ProcedureFacts
 from motcua.indicators.rules import DEFAULT_RULESET, RuleSet, load_ruleset
-from motcua.indicators.semantics import Period
+from motcua.lib.periods import Period
 
 COMPACT_AT = 50_000
 CHANNEL_NAMES = {1: "in_person", 2: "online", 3: "postal"}

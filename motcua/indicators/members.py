@@ -35,7 +35,7 @@ from motcua.indicators.compute import (
 )
 from motcua.indicators.populations import COUNTED, POPULATIONS, CommuneFacts, ProcedureFacts
 from motcua.indicators.rules import DEFAULT_RULESET, IndicatorRule, RuleSet, load_ruleset
-from motcua.indicators.semantics import Period
+from motcua.lib.periods import Period
 from motcua.units.calendars import CalendarBook
 from motcua.units.models import Unit as UnitRow
 

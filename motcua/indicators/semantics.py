@@ -13,73 +13,15 @@ dossier and is exact whatever offset a timestamp was written with.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 
 from motcua.lib import lateness
 from motcua.lib.lateness import by
-from motcua.lib.workingtime import LOCAL_TZ
+from motcua.lib.periods import Period, local_date
 
 # Feedback deadlines of rules.md ("Feedback and complaints"), in working days from receipt.
 FEEDBACK_REFUSE_DAYS = 2
 FEEDBACK_ANSWER_DAYS = 15
-
-
-def local_date(at: datetime) -> date:
-    """The date of `at` in Asia/Ho_Chi_Minh, whatever offset it is written with."""
-    _require_aware(at)
-    return at.astimezone(LOCAL_TZ).date()
-
-
-def _require_aware(at: datetime) -> None:
-    if at.tzinfo is None or at.utcoffset() is None:
-        # A naive timestamp has no instant: guessing local time would move it across a period boundary.
-        raise ValueError(f"naive datetime {at.isoformat()} has no time zone")
-
-
-def evaluation_moment(date_to: date, now: datetime | None = None) -> datetime:
-    """t = the earlier of now and `date_to` 23:59:59.999999 local, in local time."""
-    end_of_to = datetime.combine(date_to, time(23, 59, 59, 999999), LOCAL_TZ)
-    if now is None:
-        now = datetime.now(LOCAL_TZ)
-    _require_aware(now)
-    return min(now, end_of_to).astimezone(LOCAL_TZ)
-
-
-@dataclass(frozen=True)
-class Period:
-    """A period [date_from, date_to] of local dates and its evaluation moment `t`."""
-
-    date_from: date
-    date_to: date
-    t: datetime
-    start: datetime  # date_from 00:00 local
-    end: datetime  # the day after date_to, 00:00 local (exclusive)
-
-    @classmethod
-    def of(cls, date_from: date, date_to: date, now: datetime | None = None) -> Period:
-        if date_from > date_to:
-            raise ValueError(f"period starts {date_from} after it ends {date_to}")
-        return cls(
-            date_from=date_from,
-            date_to=date_to,
-            t=evaluation_moment(date_to, now),
-            start=datetime.combine(date_from, time(0), LOCAL_TZ),
-            end=datetime.combine(date_to + timedelta(days=1), time(0), LOCAL_TZ),
-        )
-
-    @property
-    def t_date(self) -> date:
-        """The local date of t: a catalog date after it has not happened yet."""
-        return self.t.date()
-
-    def happened_in(self, at: datetime | None) -> bool:
-        """`at` is set, its local date is in the period, and it is at or before t."""
-        return at is not None and self.start <= at <= self.t and at < self.end
-
-    def contains_date(self, day: date | None) -> bool:
-        """A catalog date in the period and not after t's local date."""
-        return day is not None and self.date_from <= day <= self.date_to and day <= self.t_date
 
 
 # -- dossiers ---------------------------------------------------------------------------------------

@@ -29,7 +29,7 @@ PAGE_SIZE = 100
 RANKING_SORTS = ("hang", "ten", "tong", "thay-doi", "I", "II", "III", "IV", "V")
 
 
-def _period_query(unit_code: str | None, rules: str, period: periods.Period) -> str:
+def _period_query(unit_code: str | None, rules: str, period: periods.DateRange) -> str:
     """The drill-down's query string for one unit, rule set and period."""
     params = {"bo_chi_so": rules, "tu_ngay": period[0].isoformat(), "den_ngay": period[1].isoformat()}
     if unit_code:

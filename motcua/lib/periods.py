@@ -9,13 +9,19 @@ A period is a pair of local dates `(date_from, date_to)`, both included, as the 
   portal; compared with the same reading 7 days earlier (the weekly report's comparison);
 - `range`: any `date_from` … `date_to`; compared with the range of the same number of days just before it.
 
+`Period` is the index's period: the local dates [date_from, date_to] with the evaluation moment t (the
+earlier of now and `date_to` 23:59:59.999999 local) and the instants that bound it.
+
 Pure functions over dates, no web imports.
 """
 
 from __future__ import annotations
 
 import calendar
-from datetime import date, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+
+from motcua.lib.workingtime import LOCAL_TZ
 
 WEEK = "week"
 MONTH = "month"
@@ -27,7 +33,7 @@ LENGTHS = (WEEK, MONTH, QUARTER, YEAR, YEAR_TO_DATE, RANGE)
 
 _MONTHS = {MONTH: 1, QUARTER: 3, YEAR: 12}
 
-Period = tuple[date, date]
+DateRange = tuple[date, date]  # (date_from, date_to), both included
 
 
 def add_months(day: date, months: int) -> date:
@@ -38,7 +44,7 @@ def add_months(day: date, months: int) -> date:
     return date(year, month + 1, min(day.day, last))
 
 
-def period_ending(end: date, length: str, start: date | None = None) -> Period:
+def period_ending(end: date, length: str, start: date | None = None) -> DateRange:
     """The period of `length` that ends on `end` (`start` is required for `range`, ignored otherwise)."""
     if length == WEEK:
         return end - timedelta(days=6), end
@@ -69,7 +75,7 @@ def default_previous_end(end: date, length: str, start: date | None = None) -> d
 
 
 def comparison(end: date, length: str, start: date | None = None,
-               previous_end: date | None = None) -> tuple[Period, Period]:
+               previous_end: date | None = None) -> tuple[DateRange, DateRange]:
     """(current, previous): the period ending on `end` and the one of the same length ending on
     `previous_end` (by default one length earlier). A range keeps its number of days."""
     current = period_ending(end, length, start)
@@ -78,3 +84,63 @@ def comparison(end: date, length: str, start: date | None = None,
     if length == RANGE:
         return current, (previous_end - (current[1] - current[0]), previous_end)
     return current, period_ending(previous_end, length)
+
+
+# -- the index's period: local dates and the evaluation moment (interchange.md "Conventions") ----------
+
+
+def local_date(at: datetime) -> date:
+    """The date of `at` in Asia/Ho_Chi_Minh, whatever offset it is written with."""
+    _require_aware(at)
+    return at.astimezone(LOCAL_TZ).date()
+
+
+def _require_aware(at: datetime) -> None:
+    if at.tzinfo is None or at.utcoffset() is None:
+        # A naive timestamp has no instant: guessing local time would move it across a period boundary.
+        raise ValueError(f"naive datetime {at.isoformat()} has no time zone")
+
+
+def evaluation_moment(date_to: date, now: datetime | None = None) -> datetime:
+    """t = the earlier of now and `date_to` 23:59:59.999999 local, in local time."""
+    end_of_to = datetime.combine(date_to, time(23, 59, 59, 999999), LOCAL_TZ)
+    if now is None:
+        now = datetime.now(LOCAL_TZ)
+    _require_aware(now)
+    return min(now, end_of_to).astimezone(LOCAL_TZ)
+
+
+@dataclass(frozen=True)
+class Period:
+    """A period [date_from, date_to] of local dates and its evaluation moment `t`."""
+
+    date_from: date
+    date_to: date
+    t: datetime
+    start: datetime  # date_from 00:00 local
+    end: datetime  # the day after date_to, 00:00 local (exclusive)
+
+    @classmethod
+    def of(cls, date_from: date, date_to: date, now: datetime | None = None) -> Period:
+        if date_from > date_to:
+            raise ValueError(f"period starts {date_from} after it ends {date_to}")
+        return cls(
+            date_from=date_from,
+            date_to=date_to,
+            t=evaluation_moment(date_to, now),
+            start=datetime.combine(date_from, time(0), LOCAL_TZ),
+            end=datetime.combine(date_to + timedelta(days=1), time(0), LOCAL_TZ),
+        )
+
+    @property
+    def t_date(self) -> date:
+        """The local date of t: a catalog date after it has not happened yet."""
+        return self.t.date()
+
+    def happened_in(self, at: datetime | None) -> bool:
+        """`at` is set, its local date is in the period, and it is at or before t."""
+        return at is not None and self.start <= at <= self.t and at < self.end
+
+    def contains_date(self, day: date | None) -> bool:
+        """A catalog date in the period and not after t's local date."""
+        return day is not None and self.date_from <= day <= self.date_to and day <= self.t_date

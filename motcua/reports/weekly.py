@@ -77,9 +77,9 @@ class WeeklyReport:
     day: date
     cumulative: bool
     ruleset: RuleSet
-    current: periods.Period  # the index at D
-    previous: periods.Period  # the index at D−7
-    week: periods.Period  # D−6 … D, Appendix II
+    current: periods.DateRange  # the index at D
+    previous: periods.DateRange  # the index at D−7
+    week: periods.DateRange  # D−6 … D, Appendix II
     evaluated_at: str
     province_name: str
     total: Decimal
@@ -114,7 +114,7 @@ def weekly_report(day: date, rules: str = DEFAULT_RULESET, cumulative: bool = Fa
         overdue_units=overdue_units, overdue=overdue)
 
 
-def overdue_in(week: periods.Period, rules: str = DEFAULT_RULESET,
+def overdue_in(week: periods.DateRange, rules: str = DEFAULT_RULESET,
                now: datetime | None = None) -> tuple[list[OverdueUnit], list[OverdueDossier]]:
     """The late dossiers of indicator 2.1's population in the week, per department or commune."""
     result = members(OVERDUE_INDICATOR, None, *week, rules=rules, now=now)

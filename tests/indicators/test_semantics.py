@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime, timedelta
 import pytest
 
 from motcua.indicators import semantics
-from motcua.indicators.semantics import Period
+from motcua.lib.periods import Period
 from motcua.lib.workingtime import WorkingCalendar
 
 from .builders import TZ, at, dossier, feedback
