@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 
 from motcua.core.models import Role
 from motcua.dossiers.constants import Channel, Ending, PauseKind, Rating, Status
+from motcua.lib.vnformat import local_moment
 from motcua.units.models import Unit
 
 
@@ -38,8 +39,10 @@ class DossierQuerySet(models.QuerySet):
 class Dossier(models.Model):
     """A dossier filed for one procedure, with every fact the exchange format and the index need.
 
-    Only `motcua.dossiers.lifecycle.transition` changes `status`; `version` makes every change a
-    compare-and-update so that two officers can never both move the same dossier.
+    Only `motcua.dossiers.lifecycle` writes `status` and `version`: `create_dossier` (the first status),
+    `transition` (every later change) and `ImportedDossiers` (imports); each writes the event rows in the
+    same transaction. `version` makes every change a compare-and-update so that two officers can never both
+    move the same dossier (tests/dossiers/test_status_writers.py finds any other writer).
     """
 
     code = models.CharField(_("mã hồ sơ"), max_length=64, unique=True)
@@ -125,7 +128,7 @@ class DossierPause(models.Model):
         ordering = ["dossier", "requested_at", "id"]
 
     def __str__(self):
-        return f"{self.get_kind_display()} {self.requested_at:%d/%m/%Y %H:%M}"
+        return f"{self.get_kind_display()} {local_moment(self.requested_at)}"
 
 
 class DossierEvent(models.Model):
@@ -147,7 +150,7 @@ class DossierEvent(models.Model):
         ordering = ["dossier", "at", "id"]
 
     def __str__(self):
-        return f"{self.action} {self.at:%d/%m/%Y %H:%M}"
+        return f"{self.action} {local_moment(self.at)}"
 
     def save(self, *args, **kwargs):
         if self.pk is not None:
@@ -192,7 +195,7 @@ class Handover(models.Model):
         ordering = ["dossier", "received_at", "id"]
 
     def __str__(self):
-        return f"{self.unit_id} {self.received_at:%d/%m/%Y %H:%M}"
+        return f"{self.unit_id} {local_moment(self.received_at)}"
 
 
 class DossierCodeSequence(models.Model):

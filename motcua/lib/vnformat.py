@@ -1,7 +1,9 @@
-"""Numbers and dates written the Vietnamese way: "177.530", "96,49%", "+0,05", "29/9/2025".
+"""Numbers, money and dates written the Vietnamese way: "177.530", "96,49%", "+0,05", "29/9/2025",
+"1.234.567 đồng", "08 giờ 15 phút, ngày 05/11/2025".
 
-One place for the formatting shared by the pages, the XLSX and the PDF of the weekly report, so that a
-number reads the same everywhere. Values are exact (`Decimal`, `Fraction`, `int`) or floats from the index
+The one place for the formatting shared by pages, PDFs, spreadsheets and messages, so that a number or a
+date reads the same everywhere. Timestamps are shown in Vietnam's time (`local_day`, `long_moment`)
+unless said otherwise. Values are exact (`Decimal`, `Fraction`, `int`) or floats from the index
 JSON, which are converted through their shortest repr (0.9649 stays 0.9649). Pure, no web imports.
 """
 
@@ -10,6 +12,8 @@ from __future__ import annotations
 from datetime import date, datetime
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
+
+from motcua.lib.workingtime import LOCAL_TZ
 
 DASH = "—"
 
@@ -71,3 +75,27 @@ def moment(at: datetime | str) -> str:
     if isinstance(at, str):
         at = datetime.fromisoformat(at)
     return f"{at:%H:%M} {padded_date(at.date())}"
+
+
+def local_day(at: datetime) -> str:
+    """"05/11/2025": the date of an instant in Vietnam's time (a certificate ending 17:00 UTC ends at
+    midnight there)."""
+    return padded_date(at.astimezone(LOCAL_TZ).date())
+
+
+def local_moment(at: datetime) -> str:
+    """"08:15 05/11/2025" in Vietnam's time."""
+    return moment(at.astimezone(LOCAL_TZ))
+
+
+def long_moment(at: datetime | None) -> str:
+    """"08 giờ 15 phút, ngày 05/11/2025" in Vietnam's time, as slips and letters write it."""
+    if at is None:
+        return DASH
+    local = at.astimezone(LOCAL_TZ)
+    return f"{local:%H} giờ {local:%M} phút, ngày {padded_date(local.date())}"
+
+
+def money(amount: int) -> str:
+    """"100.000 đồng"."""
+    return f"{number(amount)} đồng"

@@ -11,8 +11,10 @@ from django.conf import settings
 
 from motcua.dossiers.constants import PauseKind
 from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.lib.vnformat import local_day
+from motcua.lib.vnformat import long_moment as when
+from motcua.lib.vnformat import money as vnd
 from motcua.lib.workingtime import LOCAL_TZ
-from motcua.office.text import vnd, when
 from motcua.results import certificates, signing
 from motcua.results.documents import render_official_document
 
@@ -95,7 +97,7 @@ def supplement_request(dossier: Dossier) -> bytes | None:
     if event is None:
         return None
     paragraphs = [
-        f"Ngày {event.at.astimezone(LOCAL_TZ):%d/%m/%Y}, {dossier.unit.name} đã xem xét hồ sơ mã {dossier.code} "
+        f"Ngày {local_day(event.at)}, {dossier.unit.name} đã xem xét hồ sơ mã {dossier.code} "
         f"đề nghị giải quyết thủ tục {dossier.procedure.name} của:",
         *_applicant(dossier),
         "Hồ sơ cần bổ sung, hoàn thiện những nội dung sau:",
@@ -113,7 +115,7 @@ def apology(dossier: Dossier, event: DossierEvent) -> bytes:
     """Văn bản xin lỗi và hẹn lại ngày trả kết quả, from its `apologize` event."""
     new_due = datetime.fromisoformat(event.data["new_due_at"])
     paragraphs = [
-        f"Ngày {dossier.received_at.astimezone(LOCAL_TZ):%d/%m/%Y}, {dossier.received_by.name} tiếp nhận hồ sơ "
+        f"Ngày {local_day(dossier.received_at)}, {dossier.received_by.name} tiếp nhận hồ sơ "
         f"mã {dossier.code} đề nghị giải quyết thủ tục {dossier.procedure.name} của:",
         *_applicant(dossier),
         f"Thời gian hẹn trả kết quả giải quyết hồ sơ: {when(dossier.due_at)}.",

@@ -46,7 +46,6 @@ import tempfile
 import warnings
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from cryptography import x509
 from cryptography.exceptions import InvalidSignature
@@ -61,10 +60,11 @@ from pyhanko.keys import (
 from pyhanko.sign import signers
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from motcua.lib.vnformat import local_day
+
 ROOT_CA_NAME = "motcua demo CA — Tỉnh Thái Nguyên (chỉ dùng thử)"
 ROOT_CA_ORGANIZATION = "motcua (chỉ dùng thử)"
 UNIT_ORGANIZATION = "UBND tỉnh Thái Nguyên"
-VN_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 PROVINCE = "Thái Nguyên"
 
 ROOT_CERT_FILE = "demo-root-ca.cert.pem"
@@ -386,7 +386,7 @@ def check_signing_certificate(
     in `crls`. Called before anything is rendered or signed, so a refusal leaves nothing behind."""
     cert = load_certificate(cert)
     now = now or dt.datetime.now(dt.UTC)
-    start, end = _vn_date(cert.not_valid_before_utc), _vn_date(cert.not_valid_after_utc)
+    start, end = local_day(cert.not_valid_before_utc), local_day(cert.not_valid_after_utc)
     tail = "; không thể ký số. Vui lòng liên hệ quản trị hệ thống."
     if now < cert.not_valid_before_utc:
         raise CertificateUnusable(
@@ -402,7 +402,7 @@ def check_signing_certificate(
         raise CertificateUnusable(
             "revoked",
             f"Chứng thư số của đơn vị {unit_name} (hiệu lực từ ngày {start} đến ngày {end}) đã bị thu hồi ngày "
-            f"{_vn_date(entry.revocation_date_utc)}" + tail,
+            f"{local_day(entry.revocation_date_utc)}" + tail,
         )
 
 
@@ -418,9 +418,6 @@ def _now() -> dt.datetime:
     return dt.datetime.now(dt.UTC).replace(microsecond=0)
 
 
-def _vn_date(moment: dt.datetime) -> str:
-    """dd/mm/yyyy of `moment` in Vietnam's time (a certificate ending 17:00 UTC ends at midnight there)."""
-    return f"{moment.astimezone(VN_TZ):%d/%m/%Y}"
 
 
 def _crl_signed_by(crl: x509.CertificateRevocationList, issuer: x509.Certificate) -> bool:

@@ -21,7 +21,6 @@ import datetime as dt
 import os
 from dataclasses import dataclass, field
 from io import BytesIO
-from zoneinfo import ZoneInfo
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
@@ -35,9 +34,9 @@ from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
+from motcua.lib.vnformat import local_day, local_moment
 from motcua.results.certificates import load_certificate, revocation_of
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 DEFAULT_REASON = "Ký số kết quả giải quyết TTHC"
 DEFAULT_LOCATION = "Thái Nguyên"
 DEFAULT_FIELD = "ChuKyDonVi"
@@ -199,7 +198,7 @@ def _verify_one(sig, context: ValidationContext, crls=(), roots=()) -> Verificat
     elif revoked is not None:
         message = (
             f"Nội dung văn bản còn nguyên vẹn nhưng chữ ký số của {signer} chưa được xác thực: chứng thư số "
-            f"đã bị thu hồi ngày {revoked.revocation_date_utc.astimezone(LOCAL_TZ):%d/%m/%Y}."
+            f"đã bị thu hồi ngày {local_day(revoked.revocation_date_utc)}."
         )
     elif not trusted:
         message = f"Nội dung văn bản còn nguyên vẹn nhưng chữ ký số của {signer} chưa được xác thực: " + (
@@ -248,8 +247,7 @@ def _common_name(cert: asn1_x509.Certificate) -> str:
 def _format_time(moment: dt.datetime | None) -> str:
     if moment is None:
         return ""
-    local = moment.astimezone(LOCAL_TZ)
-    return f" lúc {local:%H:%M} ngày {local:%d/%m/%Y}"
+    return " lúc " + local_moment(moment).replace(" ", " ngày ", 1)
 
 
 def _asn1_roots(trust_roots) -> list[asn1_x509.Certificate]:

@@ -37,3 +37,16 @@ def test_dates_and_moments():
     assert vnformat.short_date(date(2025, 9, 29)) == "29/9/2025"
     assert vnformat.padded_date(date(2025, 9, 2)) == "02/09/2025"
     assert vnformat.moment("2025-09-29T23:59:59.999999+07:00") == "23:59 29/09/2025"
+
+
+def test_instants_are_written_in_vietnams_time_whatever_their_offset():
+    from datetime import UTC, datetime
+
+    from motcua.lib.vnformat import local_day, local_moment, long_moment, money
+
+    utc = datetime(2025, 11, 4, 17, 30, tzinfo=UTC)  # 00:30 on the 5th in Hà Nội
+    assert local_day(utc) == "05/11/2025"
+    assert local_moment(utc) == "00:30 05/11/2025"
+    assert long_moment(utc) == "00 giờ 30 phút, ngày 05/11/2025"
+    assert long_moment(None) == "—"
+    assert money(1234567) == "1.234.567 đồng"

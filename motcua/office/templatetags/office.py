@@ -2,8 +2,7 @@ from django import template
 
 from motcua.dossiers.constants import STATUS_COLOURS, Status
 from motcua.dossiers.lifecycle import ACTION_LABELS
-from motcua.office.text import vnd as _vnd
-from motcua.office.text import when as _when
+from motcua.lib.vnformat import long_moment, money
 
 register = template.Library()
 
@@ -25,9 +24,9 @@ def action_label(action):
 
 @register.filter
 def when(moment):
-    return _when(moment)
+    return long_moment(moment)
 
 
 @register.filter
 def vnd(amount):
-    return _vnd(amount or 0)
+    return money(amount or 0)
