@@ -1,16 +1,19 @@
 """Back-office actions: each `do_*` makes one change atomically, through `lifecycle.transition`, which
 writes the event row (the audit trail) in the same transaction.
 
-Views validate input and check permissions; these functions perform the change. The only errors they
-raise are the state machine's (`TransitionError`, `ConcurrentChange`): those depend on the dossier's
-state at the moment of the change and cannot be checked earlier. A stale `version` (the form was opened
-before someone else's change, or posted twice) is a `ConcurrentChange` and changes nothing.
+Views check permissions and the shape of the input; these functions perform the change and enforce
+the business rules, so a caller that bypasses the forms is refused too. The errors they raise are
+`TransitionError`s: the state machine's, `ConcurrentChange`, and `RuleViolation` (a rule refused the input
+given the dossier's state; the `check_*` function of each rule is the one definition, which a form may
+call as well to show the message next to its field). A stale `version` (the form was opened before
+someone else's change, or posted twice) is a `ConcurrentChange` and changes nothing.
 """
 
 import hashlib
 import uuid
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -24,16 +27,60 @@ from motcua.dossiers.lifecycle import ConcurrentChange, TransitionError, record_
 from motcua.dossiers.models import Dossier, DossierComponent, Handover
 from motcua.dossiers.numbering import next_dossier_code
 from motcua.lib.filetypes import PDF, FileKind
-from motcua.lib.workingtime import LOCAL_TZ
+from motcua.lib.workingtime import LOCAL_TZ, time_limit_amount
+from motcua.office.clock import clock_of
 from motcua.office.models import DossierResult, SubmissionToken
 from motcua.units.calendars import CalendarBook
 
 # A receipt form left open longer than a working day is stale: its applicant has long gone home.
 TOKEN_LIFETIME = timedelta(hours=12)
+# The longest share of time a hand-over may give a unit, in working days (the form offers 0 to this).
+MAX_STEP_DAYS = 60
 
 
 class DuplicateSubmission(ConcurrentChange):
     """The one-time token of a form was already used: the form was posted twice."""
+
+
+class RuleViolation(TransitionError):
+    """A business rule refused the input, given the dossier's state; nothing was changed. `field` names the
+    form field the message is about (None: the form as a whole)."""
+
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def check_step_days(days) -> Decimal:
+    """A hand-over step's share, in working days: a Decimal (or an int) from 0 to MAX_STEP_DAYS.
+    Floats are refused (TypeError): the share is converted to working time exactly."""
+    if isinstance(days, bool) or not isinstance(days, (Decimal, int)):
+        raise TypeError(f"days must be a Decimal or an int, not {type(days).__name__}")
+    days = Decimal(days)
+    if not days.is_finite() or not 0 <= days <= MAX_STEP_DAYS:
+        raise RuleViolation(_("Thời gian xử lý của bước phải từ 0 đến %(max)d ngày làm việc.")
+                            % {"max": MAX_STEP_DAYS}, field="days")
+    return days
+
+
+def check_result_text(dossier: Dossier, result_text: str) -> str:
+    """The result text, stripped; required when the procedure's result is a written document."""
+    text = (result_text or "").strip()
+    if not text and dossier.procedure.written_result:
+        raise RuleViolation(_("Thủ tục này có kết quả bằng văn bản: vui lòng nhập nội dung kết quả."),
+                            field="result_text")
+    return text
+
+
+def check_apology(dossier: Dossier, new_due: datetime, at: datetime) -> None:
+    """The apology and new-appointment letter is issued before the effective due time (the due time moved
+    by the completed pauses), and the new appointment is after it (rules.md, "Apology")."""
+    effective_due = clock_of(dossier, CalendarBook().for_unit(dossier.unit.code), at).effective_due
+    if at > effective_due:
+        raise RuleViolation(
+            _("Văn bản xin lỗi và hẹn lại phải được ban hành trước thời hạn trả kết quả; hồ sơ đã quá hạn."))
+    if new_due <= effective_due:
+        raise RuleViolation(_("Thời gian hẹn trả mới phải sau thời gian hẹn trả hiện tại."), field="new_due")
 
 
 @dataclass(frozen=True)
@@ -177,19 +224,22 @@ def do_assign(dossier: Dossier, *, actor, assignee, version: int | None, note: s
     return dossier
 
 
-def do_hand_over(dossier: Dossier, *, actor, to_unit, days: float, version: int | None, note: str = "",
+def do_hand_over(dossier: Dossier, *, actor, to_unit, days: Decimal | int, version: int | None, note: str = "",
                  at=None) -> Dossier:
-    """Hand the dossier over to another unit (liên thông) with `days` working days for its share."""
+    """Hand the dossier over to another unit (liên thông) with `days` working days for its share (0: no
+    deadline for the step). The share is exact working time of the receiving unit (1.5 days = 12 h with
+    8-hour days), counted from its next working instant."""
     at = at or timezone.now()
     _expect_version(dossier, version)
+    days = check_step_days(days)
     calendar = CalendarBook().for_unit(to_unit.code)
     step_due = calendar.add_working_time(calendar.next_working_instant(at),
-                                         calendar.hours_per_day * days) if days else None
+                                         time_limit_amount(calendar, days, "working_days")) if days else None
     with transaction.atomic():
         transition(dossier, "hand_over", actor=actor, note=note, at=at,
                    changes={"holder": to_unit, "assignee": None},
                    data={"from": dossier.holder.code if dossier.holder else "", "to": to_unit.code,
-                         "days": days})
+                         "days": str(days)})  # JSON has no Decimal
         _release_current_step(dossier, at)
         Handover.objects.create(dossier=dossier, unit=to_unit, received_at=at, due_at=step_due, note=note)
     return dossier
@@ -241,15 +291,21 @@ def do_stop(dossier: Dossier, *, actor, reason: str, version: int | None, at=Non
 
 
 def do_resolve(dossier: Dossier, *, actor, result_text: str, version: int | None, at=None) -> Dossier:
-    """The holder's officer finishes processing; `result_text` is what the result document will say."""
-    return _leave_holder(dossier, "resolve", actor=actor, version=version, at=at,
-                         data={"result_text": result_text})
+    """The holder's officer finishes processing; `result_text` is what the result document will say
+    (required when the result is a written document)."""
+    _expect_version(dossier, version)
+    text = check_result_text(dossier, result_text)
+    return _leave_holder(dossier, "resolve", actor=actor, version=version, at=at, data={"result_text": text})
 
 
 def do_apologize(dossier: Dossier, *, actor, reason: str, new_due: datetime, version: int | None,
                  at=None) -> Dossier:
-    """Record the apology and new-appointment letter. `due_at` stays: the dossier still counts as late."""
+    """Record the apology and new-appointment letter, issued before the effective due time with a later new
+    time (`check_apology`). `due_at` stays: the dossier still counts as late."""
+    at = at or timezone.now()
     _expect_version(dossier, version)
+    # Read before the transition: a pause completed meanwhile bumps the version, which the transition refuses.
+    check_apology(dossier, new_due, at)
     transition(dossier, "apologize", actor=actor, note=reason, at=at,
                data={"new_due_at": new_due.isoformat(), "reason": reason})
     return dossier

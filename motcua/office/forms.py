@@ -1,4 +1,5 @@
-"""Back-office forms: input checks with Vietnamese messages. No business logic: actions change state.
+"""Back-office forms: input checks with Vietnamese messages. No business logic: actions change state and
+enforce the rules; a form may call an action's `check_*` rule to show its message next to the field.
 
 Every form that changes a dossier carries the dossier's `version` seen when the page was drawn, so a
 second post of the same form, or a post after a colleague's change, is refused and changes nothing.
@@ -13,6 +14,8 @@ from django.utils.translation import gettext_lazy
 
 from motcua.lib.filetypes import HEAD_BYTES, claimed_by_name, sniff
 from motcua.office.access import officers_for_assignment
+from motcua.office.actions import MAX_STEP_DAYS, RuleViolation, check_apology, check_result_text
+from motcua.office.clock import DONE, DUE_SOON, IN_TIME, OVERDUE, PAUSED, URGENCY_LABELS
 from motcua.units.models import Unit
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
@@ -40,6 +43,15 @@ def check_upload(upload):
             _("Tệp “%(name)s” mang tên tệp %(claimed)s nhưng nội dung là %(actual)s. Vui lòng kiểm tra lại tệp "
               "trước khi tải lên.") % {"name": upload.name, "claimed": claimed.label, "actual": kind.label})
     return kind
+
+
+def _show_rule(form, check, *args):
+    """Run an action's rule in `clean`, so its refusal appears next to the field (the action enforces it)."""
+    try:
+        return check(*args)
+    except RuleViolation as error:
+        form.add_error(error.field, str(error))
+        return None
 
 
 class LoginForm(forms.Form):
@@ -157,7 +169,7 @@ class AssignForm(VersionForm):
 class HandOverForm(VersionForm):
     to_unit = forms.ModelChoiceField(label=gettext_lazy("Chuyển đến đơn vị"), queryset=None)
     days = forms.DecimalField(label=gettext_lazy("Thời gian xử lý của bước (ngày làm việc)"), min_value=0,
-                              max_value=60, decimal_places=1, initial=1)
+                              max_value=MAX_STEP_DAYS, decimal_places=1, initial=1)
     note = forms.CharField(label=gettext_lazy("Nội dung chuyển"), required=False, max_length=2000)
 
     def __init__(self, *args, **kwargs):
@@ -189,11 +201,11 @@ class ResolveForm(VersionForm):
     result_text = forms.CharField(label=gettext_lazy("Nội dung kết quả giải quyết"), required=False,
                                   max_length=8000, widget=forms.Textarea(attrs={"rows": 4}))
 
-    def clean_result_text(self):
-        text = self.cleaned_data.get("result_text", "").strip()
-        if not text and self.dossier.procedure.written_result:
-            raise forms.ValidationError(_("Thủ tục này có kết quả bằng văn bản: vui lòng nhập nội dung kết quả."))
-        return text
+    def clean(self):
+        cleaned = super().clean()
+        if "result_text" in cleaned:
+            _show_rule(self, check_result_text, self.dossier, cleaned["result_text"])
+        return cleaned
 
 
 class ApologyForm(VersionForm):
@@ -204,26 +216,18 @@ class ApologyForm(VersionForm):
         label=gettext_lazy("Thời gian hẹn trả mới"), input_formats=[DATETIME_LOCAL, "%d/%m/%Y %H:%M"],
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL))
 
-    def __init__(self, *args, effective_due=None, **kwargs):
-        self.effective_due = effective_due
-        super().__init__(*args, **kwargs)
-
     def clean(self):
         cleaned = super().clean()
-        if self.effective_due is not None and timezone.now() > self.effective_due:
-            raise forms.ValidationError(
-                _("Văn bản xin lỗi và hẹn lại phải được ban hành trước thời hạn trả kết quả; hồ sơ đã quá hạn."))
-        new_due = cleaned.get("new_due")
-        if new_due is not None and self.effective_due is not None and new_due <= self.effective_due:
-            self.add_error("new_due", _("Thời gian hẹn trả mới phải sau thời gian hẹn trả hiện tại."))
+        if cleaned.get("new_due") is not None:
+            _show_rule(self, check_apology, self.dossier, cleaned["new_due"], timezone.now())
         return cleaned
 
 
 class QueueFilterForm(forms.Form):
     SCOPES = [("unit", gettext_lazy("Của đơn vị")), ("mine", gettext_lazy("Được giao cho tôi"))]
-    URGENCIES = [("", gettext_lazy("Tất cả")), ("overdue", gettext_lazy("Quá hạn")),
-                 ("due_soon", gettext_lazy("Đến hạn trong 1 ngày làm việc")), ("in_time", gettext_lazy("Trong hạn")),
-                 ("paused", gettext_lazy("Đang tạm dừng")), ("done", gettext_lazy("Chờ trả kết quả"))]
+    # The labels are the office clock's (one definition); this is only their order in the filter.
+    URGENCIES = [("", gettext_lazy("Tất cả"))] + [(u, URGENCY_LABELS[u])
+                                                  for u in (OVERDUE, DUE_SOON, IN_TIME, PAUSED, DONE)]
 
     q = forms.CharField(label=gettext_lazy("Mã hồ sơ hoặc tên người nộp"), required=False, max_length=200)
     scope = forms.ChoiceField(label=gettext_lazy("Phạm vi"), choices=SCOPES, required=False)

@@ -297,6 +297,19 @@ def test_time_limit_amount(limit, unit, reduction, expected):
     assert time_limit_amount(CAL, limit, unit, reduction) == expected
 
 
+def test_fractional_working_days_are_exact_working_time():
+    """Fractional working days (a hand-over step's share: tenths, 0 to 60) become exact working time."""
+    for tenths in range(601):
+        assert time_limit_amount(CAL, Decimal(tenths) / 10, "working_days") == tenths * timedelta(minutes=48)
+    # 7 h 20 min a day: a tenth is 44 min exactly, whatever binary floats would make of 0.3 × 26 400 s.
+    odd = WorkingCalendar(sessions=((time(7, 0), time(11, 0)), (time(13, 40), time(17, 0))))
+    assert time_limit_amount(odd, Decimal("0.3"), "working_days") == timedelta(minutes=132)
+    assert time_limit_amount(odd, Decimal("1.5"), "working_days") == timedelta(hours=11)
+    start = odd.next_working_instant(local(2025, 3, 7, 18, 0))  # Friday evening → Monday 07:00
+    assert odd.add_working_time(start, time_limit_amount(odd, Decimal("1.5"), "working_days")) == local(
+        2025, 3, 11, 10, 40)
+
+
 @pytest.mark.parametrize(
     "limit, unit, reduction",
     [(1, "weeks", 0), (-1, "working_days", 0), (1, "working_days", 100), (1, "working_days", -5)],

@@ -47,12 +47,9 @@ def _available(dossier, action: str, pauses, has_result: bool) -> bool:
     return True
 
 
-def _form_kwargs(action, effective_due):
+def _form_kwargs(action):
     # Several forms share a page: ids are made unique per action, field names stay plain.
-    kwargs = {"auto_id": f"id_{action}_%s"}
-    if action == "apologize":
-        kwargs["effective_due"] = effective_due
-    return kwargs
+    return {"auto_id": f"id_{action}_%s"}
 
 
 def _page(request, dossier, bound=None, status=200):
@@ -70,7 +67,7 @@ def _page(request, dossier, bound=None, status=200):
         if bound is not None and bound[0] == action:
             form = bound[1]
         else:
-            form = form_class(dossier=dossier, **_form_kwargs(action, clock.effective_due))
+            form = form_class(dossier=dossier, **_form_kwargs(action))
         action_forms.append({"action": action, "label": ACTION_LABELS[action], "url_name": url_name, "form": form,
                              "multipart": form.is_multipart()})
     events = list(dossier.events.select_related("actor__membership").order_by("at", "id"))
@@ -91,17 +88,15 @@ def detail(request, code):
 
 
 def _act(request, code, action, perform, success):
-    """Shared body of the action views: scope (404), permission (403), form (400), then the action."""
+    """Shared body of the action views: scope (404), permission (403), form (400), then the action, whose
+    refusals (state machine, business rules) are shown as messages."""
     dossier = dossier_or_404(request.user, code)
     if action == "assign" and dossier.status == Status.RECEIVED:
         action = "start"
     if not can_act(request.user, dossier, action):
         raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này trên hồ sơ."))
     form_class = ACTION_FORMS[action][1]
-    effective_due = None
-    if action == "apologize":
-        effective_due = clock_of(dossier, CalendarBook().for_unit(dossier.unit.code), timezone.now()).effective_due
-    form = form_class(request.POST, request.FILES, dossier=dossier, **_form_kwargs(action, effective_due))
+    form = form_class(request.POST, request.FILES, dossier=dossier, **_form_kwargs(action))
     if not form.is_valid():
         messages.error(request, _("Chưa thực hiện được: vui lòng kiểm tra lại thông tin đã nhập."))
         return _page(request, dossier, bound=(action, form), status=400)
@@ -133,7 +128,7 @@ def assign(request, code):
 @require_POST
 def hand_over(request, code):
     return _act(request, code, "hand_over", lambda d, f, c: actions.do_hand_over(
-        d, actor=request.user, to_unit=c["to_unit"], days=float(c["days"]), version=c["version"], note=c["note"]),
+        d, actor=request.user, to_unit=c["to_unit"], days=c["days"], version=c["version"], note=c["note"]),
         _("Đã chuyển hồ sơ %(code)s sang đơn vị khác."))
 
 
