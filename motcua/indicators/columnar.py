@@ -18,40 +18,26 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
-from typing import NamedTuple
+from datetime import timedelta
 
 import numpy as np
 
-from motcua.indicators import semantics
+from motcua.indicators import facts, semantics
 from motcua.indicators.bulkread import (
-    CHANNEL_MASK,
-    CHANNEL_ONLINE,
     DAY,
     NEVER,
-    R_CITIZEN,
-    R_COMPLAINT,
-    R_DIGITIZED,
-    R_FEE,
-    R_FROM_STORE,
-    R_FULL_ONLINE,
-    R_REFUSED,
-    R_REUSED,
-    R_TO_STORE,
-    R_UNSATISFIED,
     RawPauses,
     RawRows,
     datetime_of,
     ticks_of,
 )
+from motcua.indicators.facts import FACT_BIT
 from motcua.indicators.populations import DossierFacts
 from motcua.lib import workingtime_np as wnp
 from motcua.lib.periods import Period, local_date
 
 _MICROSECOND = timedelta(microseconds=1)
 
-# Bit i of a dossier's key is field i of DossierFacts.
-FACT_BIT = {name: 1 << i for i, name in enumerate(DossierFacts._fields)}
 FACT_COUNT = len(DossierFacts._fields)
 
 
@@ -180,19 +166,8 @@ class Catalog:
         self.procedure_flags["fee_bearing"] = np.array([p.fee_vnd > 0 for p in self.procedures], dtype=bool)
 
     def static_key(self, flags: np.ndarray, procedure: np.ndarray) -> np.ndarray:
-        """The DossierFacts bits of each row that do not depend on the period."""
-        key = np.zeros(len(flags), dtype=np.uint32)
-        for bit, fact in ((R_REFUSED, "refused"), (R_FULL_ONLINE, "full_online"), (R_FEE, "fee"),
-                          (R_DIGITIZED, "digitized"), (R_REUSED, "reused_data"), (R_CITIZEN, "citizen_data"),
-                          (R_UNSATISFIED, "unsatisfied"), (R_COMPLAINT, "complaint")):
-            key |= np.where(flags & bit, np.uint32(FACT_BIT[fact]), np.uint32(0))
-        key |= np.where((flags & CHANNEL_MASK) == CHANNEL_ONLINE, np.uint32(FACT_BIT["online"]), np.uint32(0))
-        key |= np.where(flags & (R_FROM_STORE | R_TO_STORE), np.uint32(FACT_BIT["data_store"]), np.uint32(0))
-        if self.n_procedures:
-            key |= np.where(self.full_online_eligible[procedure], np.uint32(FACT_BIT["full_online_eligible"]),
-                            np.uint32(0))
-            key |= np.where(self.written_result[procedure], np.uint32(FACT_BIT["written_result"]), np.uint32(0))
-        return key
+        """The DossierFacts bits of each row that do not depend on the period (`facts.STATIC_FACTS`)."""
+        return facts.static_key(flags, procedure, self)
 
 
 def _lookup(ids: Sequence[int]) -> np.ndarray:
@@ -488,24 +463,6 @@ def period_rows(main: Block, start: int, t: int, end: int) -> tuple[slice, np.nd
 # -- facts of many rows at once -----------------------------------------------------------------------
 
 
-class _WaitView(NamedTuple):
-    """What `semantics.is_late`, `pause` and `processing_time` read of a dossier, for one row."""
-
-    supplements: tuple
-    fee_waits: tuple
-    due_at: datetime
-    received_at: datetime
-    resolved_at: datetime | None
-    returned_at: None
-    ended_at: datetime | None  # the end; with resolved_at, `semantics.end` gives the same instant
-
-
-def wait_view(block: Block, row: int) -> _WaitView:
-    supplements, fee_waits = block.waits.waits_of(int(block.wait[row]))
-    return _WaitView(supplements, fee_waits, datetime_of(block.due[row]), datetime_of(block.received[row]),
-                     datetime_of(block.resolved[row]), None, datetime_of(block.end[row]))
-
-
 @dataclass
 class PeriodTicks:
     """A `Period` in ticks."""
@@ -521,8 +478,7 @@ class PeriodTicks:
 
 
 # The facts that depend on the period, in the order of a row's compact `dynamic` code (bit j).
-DYNAMIC_FACTS = ("received", "under_processing", "late", "synced", "ended", "resolved", "resolved_in_period",
-                 "e_result", "paid_online")
+DYNAMIC_FACTS = tuple(fact.name for fact in facts.DYNAMIC_FACTS)
 DYNAMIC_BITS = 1 << len(DYNAMIC_FACTS)
 # dynamic code -> its DossierFacts bits
 DYNAMIC_TO_KEY = np.array([sum(FACT_BIT[name] for j, name in enumerate(DYNAMIC_FACTS) if code >> j & 1)
@@ -574,72 +530,24 @@ class RowFacts:
 
 
 def row_facts(block: Block, rows, p: PeriodTicks, catalog: Catalog) -> RowFacts:
-    """`compute.dossier_facts` of every selected row (a slice or an index array), packed."""
-    t, start, end = p.t, p.start, p.end
-    received_at = block.received[rows]
-    by_t = received_at <= t
-    before_end = received_at < end
-    received = by_t & before_end & (received_at >= start)
-    ended_at = block.end[rows]
-    ended = ended_at <= t
-    under_processing = by_t & before_end & ~(ended & (ended_at < start))
-    resolved_at = block.resolved[rows]
-    resolved = resolved_at <= t
-    resolved_in_period = resolved & (resolved_at >= start) & (resolved_at < end)
-    synced = block.synced[rows] <= t
-    e_result = block.e_issued[rows] <= t
-    paid = block.paid[rows] <= t
-    static = block.static_key[rows]
-    not_refused = (static & np.uint32(FACT_BIT["refused"])) == 0
-    late = _late(block, rows, p, catalog, ended, ended_at, under_processing & not_refused)
+    """`facts.dossier_facts` of every selected row (a slice or an index array), packed: each dynamic
+    fact's `many` definition, in the order of DYNAMIC_FACTS."""
+    view = facts.Rows(block, rows, p, catalog)
+    values = {fact.name: fact.many(view) for fact in facts.DYNAMIC_FACTS}
+    dynamic = np.zeros(len(view.received_at), dtype=np.uint16)
+    for j, name in enumerate(DYNAMIC_FACTS):
+        dynamic += values[name] * np.uint16(1 << j)
 
-    dynamic = received.astype(np.uint16)
-    for j, mask in enumerate((under_processing, late, synced, ended, resolved, resolved_in_period, e_result, paid),
-                             start=1):
-        dynamic += mask * np.uint16(1 << j)
-
-    listed = received & not_refused
+    static = view.static
+    listed = values["received"] & view.not_refused
     code = listed * np.uint8(1)
     code += ((static & np.uint32(FACT_BIT["online"])) != 0) * np.uint8(2)
-    code += (synced & ((static & np.uint32(FACT_BIT["fee"])) != 0)) * np.uint8(4)
-    code += paid * np.uint8(8)
+    code += (values["synced"] & ((static & np.uint32(FACT_BIT["fee"])) != 0)) * np.uint8(4)
+    code += values["paid_online"] * np.uint8(8)
     code += ((static & np.uint32(FACT_BIT["citizen_data"])) != 0) * np.uint8(16)
     code *= listed
     return RowFacts(unit=block.unit[rows], procedure=block.procedure[rows], static=static,
                     rank=block.static_rank[rows], dynamic=dynamic, procedure_code=code)
-
-
-def _late(block: Block, rows, p: PeriodTicks, catalog: Catalog, ended, ended_at, counted) -> np.ndarray:
-    """`semantics.is_late` at t for the rows where `counted` (under processing, not refused); False elsewhere."""
-    t = p.t
-    due = block.due[rows]
-    moment = np.where(ended, ended_at, t)
-    late = moment > due  # no supplement or fee wait has started by t: due_at as it is
-    wait = block.wait[rows]
-    paused = np.flatnonzero((wait >= 0) & counted)
-    if len(paused):
-        w = wait[paused]
-        table = block.waits
-        first, done, supp2 = table.first[w], table.done[w], table.supp2[w]
-        over = t >= done  # every wait completed by t: the whole pause counts
-        running = (t >= first) & ~over  # some wait requested and not yet completed at t
-        two_requests = t >= supp2
-        own_moment, own_due = moment[paused], due[paused]
-        judged = np.where(over, own_moment > table.effective_due[w],
-                          # its one wait (a supplement or a fee wait) is open: the clock stopped at the
-                          # request; no pause is over yet
-                          np.where(running & ~table.several[w], first > own_due, own_moment > own_due))
-        late[paused] = judged | two_requests
-        one_by_one = paused[running & table.several[w] & ~two_requests]
-        if len(one_by_one):
-            moment_t = p.period.t
-            for i in one_by_one.tolist():
-                row = rows.start + i if isinstance(rows, slice) else int(rows[i])
-                unit = int(block.unit[row])
-                if unit == catalog.void:  # a replaced row: it counts nowhere
-                    continue
-                late[i] = semantics.is_late(wait_view(block, row), moment_t, catalog.calendars[unit])
-    return late & counted
 
 
 def processing_times(block: Block, rows: np.ndarray, p: PeriodTicks, catalog: Catalog) -> np.ndarray:
@@ -664,5 +572,5 @@ def processing_times(block: Block, rows: np.ndarray, p: PeriodTicks, catalog: Ca
         for i in paused[~over & (p.t >= table.first[w]) & table.several[w]].tolist():
             row = int(rows[i])
             calendar = catalog.calendars[int(block.unit[row])]
-            pause[i] = semantics.pause(wait_view(block, row), p.period.t, calendar) // _MICROSECOND
+            pause[i] = semantics.pause(facts.wait_view(block, row), p.period.t, calendar) // _MICROSECOND
     return np.maximum(gross - pause, 0)

@@ -24,6 +24,7 @@ from fractions import Fraction
 from functools import cache
 
 from motcua.indicators import scoring, semantics
+from motcua.indicators.facts import dossier_facts
 from motcua.indicators.populations import (
     COUNTED,
     POPULATIONS,
@@ -89,36 +90,6 @@ class UnitTree:
 
 
 # -- step 1: facts --------------------------------------------------------------------------------------
-
-
-def dossier_facts(d: Dossier, procedure: Procedure, period: Period, calendar) -> DossierFacts:
-    t = period.t
-    refused = semantics.is_refused(d)
-    under_processing = semantics.under_processing_in(d, period)
-    return DossierFacts(
-        refused=refused,
-        received=semantics.received_in(d, period),
-        under_processing=under_processing,
-        # Lateness needs the calendar: evaluated only where a population uses it.
-        late=under_processing and not refused and semantics.is_late(d, t, calendar),
-        synced=by(d.synced_at, t),
-        online=d.channel == "online",
-        full_online=d.full_online,
-        full_online_eligible=procedure.full_online_eligible,
-        written_result=procedure.written_result,
-        ended=semantics.end_by(d, t) is not None,
-        resolved=by(d.resolved_at, t),
-        resolved_in_period=period.happened_in(d.resolved_at),
-        e_result=d.e_result is not None and by(d.e_result.issued_at, t),
-        fee=d.fee_vnd > 0,
-        paid_online=by(d.paid_online_at, t),
-        digitized=d.digitized,
-        reused_data=d.reused_data,
-        data_store=d.from_data_store or d.result_to_data_store,
-        citizen_data=d.citizen_data,
-        unsatisfied=d.rating == "unsatisfied",
-        complaint=d.complaint,
-    )
 
 
 def feedback_facts(item, period: Period, calendar) -> FeedbackFacts:

@@ -4,7 +4,7 @@
 items or communes of the indicator's population for one unit's subtree and one period, each marked
 counted (in the numerator) or not. It holds no definition of its own: it loads the unit's rows, builds the
 reference engine's records with `from_db`'s converters, computes each item's facts with the engine's own
-`compute.dossier_facts` / `feedback_facts` / `procedure_static_facts`, and applies the rule set's
+`facts.dossier_facts` and `compute.feedback_facts` / `procedure_static_facts`, and applies the rule set's
 population and counted selectors from `populations`. So its counts are the numerator and denominator that
 `service.index_json` reports for the same unit, period and rule set (tests check this on every kind).
 
@@ -29,10 +29,10 @@ from motcua.indicators import records as rec
 from motcua.indicators.compute import (
     UnitTree,
     _DossierProcedureSets,
-    dossier_facts,
     feedback_facts,
     procedure_static_facts,
 )
+from motcua.indicators.facts import dossier_facts
 from motcua.indicators.populations import COUNTED, POPULATIONS, CommuneFacts, ProcedureFacts
 from motcua.indicators.rules import DEFAULT_RULESET, IndicatorRule, RuleSet, load_ruleset
 from motcua.lib.periods import Period
