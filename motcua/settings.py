@@ -31,12 +31,14 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "motcua.core",
     "motcua.changes",
+    "motcua.outbox",
     "motcua.units",
     "motcua.catalog",
     "motcua.dossiers",
     "motcua.feedback",
     "motcua.payments",
     "motcua.interchange",
+    "motcua.sync",
     "motcua.office",
     "motcua.indicators",
     "motcua.reports",
@@ -135,6 +137,18 @@ MOTCUA_TRUST_ROOTS = [p for p in env_str("MOTCUA_TRUST_ROOTS", "").split(",") if
 # Certificate revocation lists (paths to PEM/DER CRL files, comma-separated), kept current by the operator
 # (nothing is fetched): a unit certificate listed there cannot sign, and results it signed show as revoked.
 MOTCUA_CRLS = [p for p in env_str("MOTCUA_CRLS", "").split(",") if p]
+
+# -- connections to systems we do not own (interop.md) ---------------------------------------------------
+# The outbox's delivery handler of each kind of message (import paths, so the outbox imports no app above it).
+MOTCUA_OUTBOX_HANDLERS = {
+    "portal.dossier": "motcua.sync.portal.HANDLER",
+}
+# How long a worker holds an item it is sending; a worker killed mid-request lets it run out.
+MOTCUA_OUTBOX_LEASE_SECONDS = env_int("MOTCUA_OUTBOX_LEASE_SECONDS", 120)
+# The national public-service portal (Cổng DVCQG): unset URL, nothing is sent and items wait.
+MOTCUA_NATIONAL_PORTAL_URL = env_str("MOTCUA_NATIONAL_PORTAL_URL", "").rstrip("/")
+MOTCUA_NATIONAL_PORTAL_TOKEN = env_str("MOTCUA_NATIONAL_PORTAL_TOKEN", "")
+MOTCUA_NATIONAL_PORTAL_TIMEOUT = env_int("MOTCUA_NATIONAL_PORTAL_TIMEOUT", 10)
 
 LOGGING = {
     "version": 1,

@@ -12,8 +12,8 @@ import motcua
 
 LAYERS = (
     ("lib", ("lib", "env", "formats")),
-    ("record", ("core", "units", "catalog", "changes", "dossiers", "feedback", "payments", "interchange")),
-    ("work", ("results", "office")),
+    ("record", ("core", "units", "catalog", "changes", "outbox", "dossiers", "feedback", "payments", "interchange")),
+    ("work", ("results", "sync", "office")),
     ("index", ("indicators", "reports")),
     ("pages", ("pages", "demo")),
 )

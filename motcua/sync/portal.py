@@ -1,0 +1,118 @@
+"""Delivering dossier versions to the national portal (interop.md §1) and checking what it holds.
+
+`HANDLER` is the outbox's handler of kind "portal.dossier". Each outbox item is one version of one
+dossier (its group is the dossier code, its key `{MaHoSo}:{PhienBan}`); the handler coalesces: it sends the
+dossier as it stands now, the newest version, and the worker counts every older waiting version as
+acknowledged with it. The portal never receives an older version after a newer one.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import httpx
+from django.conf import settings
+
+from motcua.changes.tracking import dossiers_changed
+from motcua.dossiers.models import Dossier
+from motcua.lib.periods import Period
+from motcua.outbox.delivery import Acknowledged, Refused, Transient, Unauthorised
+from motcua.sync.payload import idempotency_key, portal_body
+
+KIND = "portal.dossier"
+
+
+class PortalError(RuntimeError):
+    """The portal could not be asked (reconciliation): not reachable, or it refused our credentials."""
+
+
+def configured() -> bool:
+    return bool(settings.MOTCUA_NATIONAL_PORTAL_URL)
+
+
+def _headers(extra: dict | None = None) -> dict:
+    return {"Authorization": f"Bearer {settings.MOTCUA_NATIONAL_PORTAL_TOKEN}", **(extra or {})}
+
+
+def _retry_after(response: httpx.Response) -> float | None:
+    try:
+        return max(0.0, float(response.headers.get("Retry-After", "")))
+    except ValueError:
+        return None
+
+
+def _reason(response: httpx.Response) -> str:
+    try:
+        body = response.json()
+    except ValueError:
+        return f"HTTP {response.status_code}"
+    described = body.get("MoTa") if isinstance(body, dict) else None
+    return f"HTTP {response.status_code}: {described}" if described else f"HTTP {response.status_code}"
+
+
+class PortalHandler:
+    coalesce = True
+
+    def deliver(self, item):
+        dossier = (Dossier.objects.select_related("procedure", "unit", "received_by")
+                   .filter(code=item.group).first())
+        if dossier is None:
+            return Refused(f"Hồ sơ {item.group} không còn trong hệ thống.")
+        body = portal_body(dossier)
+        headers = _headers({"Idempotency-Key": idempotency_key(dossier.code, body["PhienBan"])})
+        try:
+            response = httpx.post(f"{settings.MOTCUA_NATIONAL_PORTAL_URL}/dong-bo-ho-so", json=body,
+                                  headers=headers, timeout=settings.MOTCUA_NATIONAL_PORTAL_TIMEOUT)
+        except httpx.HTTPError as exc:  # refused connection, reset, timeout: transient
+            return Transient(f"{type(exc).__name__}: {exc}")
+        status = response.status_code
+        if status == 200:
+            return Acknowledged(note=f"PhienBan {body['PhienBan']}")
+        if status == 409:
+            return Acknowledged(note=f"the portal holds a newer version: {_reason(response)}")
+        if status == 400:
+            return Refused(_reason(response))
+        if status in (401, 403):
+            return Unauthorised(_reason(response))
+        return Transient(_reason(response), retry_after=_retry_after(response))
+
+    def acknowledged(self, item, at: datetime) -> None:
+        """`synced_at` is the first acknowledgment's time and never changes after (interop.md)."""
+        ids = list(Dossier.objects.filter(code=item.group, synced_at__isnull=True).values_list("pk", flat=True))
+        if ids:
+            Dossier.objects.filter(pk__in=ids, synced_at__isnull=True).update(synced_at=at)
+            dossiers_changed(ids)  # the live index (indicator 1.4) follows at once
+
+
+HANDLER = PortalHandler()
+
+
+# -- reconciliation ----------------------------------------------------------------------------------------
+
+
+def held_at_portal(date_from: date, date_to: date) -> dict[str, dict]:
+    try:
+        response = httpx.get(f"{settings.MOTCUA_NATIONAL_PORTAL_URL}/doi-soat", headers=_headers(),
+                             params={"tu": date_from.isoformat(), "den": date_to.isoformat()},
+                             timeout=max(settings.MOTCUA_NATIONAL_PORTAL_TIMEOUT, 60))
+    except httpx.HTTPError as exc:
+        raise PortalError(f"Không kết nối được Cổng DVCQG: {exc}") from exc
+    if response.status_code != 200:
+        raise PortalError(f"Cổng DVCQG trả lời {_reason(response)}")
+    return {row["MaHoSo"]: row for row in response.json().get("HoSo", [])}
+
+
+def reconcile(date_from: date, date_to: date) -> dict:
+    """interop.md §1 "Reconciliation": the local record against what the portal holds, for the dossiers
+    received (local date) in [date_from, date_to]."""
+    period = Period.of(date_from, date_to)
+    local = dict(Dossier.objects.filter(received_at__gte=period.start, received_at__lt=period.end)
+                 .values_list("code", "version"))
+    held = held_at_portal(date_from, date_to)
+    missing = sorted(code for code in local if code not in held)
+    behind = sorted(code for code, version in local.items()
+                    if code in held and int(held[code]["PhienBan"]) < version + 1)
+    unknown = sorted(code for code in held if code not in local)
+    return {"local": len(local), "at_portal": len(held), "missing_at_portal": missing,
+            "behind_at_portal": behind, "unknown_at_portal": unknown}
+
