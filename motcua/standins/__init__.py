@@ -1,0 +1,7 @@
+"""Local stand-ins of the national systems motcua talks to (interop.md), for tests and the demo.
+
+Plain Python, no Django: each stand-in is a small HTTP server run as its own process
+(`python -m motcua.standins.<name> --host H --port P --token T [--state-file F]`, printing one line
+`listening on http://H:P` once ready), which can be told to fail through its `/_standin/` control paths.
+`motcua.standins.process.StandinProcess` starts one and drives those control paths.
+"""
