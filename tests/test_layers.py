@@ -11,7 +11,7 @@ from pathlib import Path
 import motcua
 
 LAYERS = (
-    ("lib", ("lib", "env", "formats")),
+    ("lib", ("lib", "env", "formats", "standins")),
     ("record", ("core", "units", "catalog", "changes", "outbox", "dossiers", "feedback", "payments", "interchange")),
     ("work", ("results", "sync", "office")),
     ("index", ("indicators", "reports")),
