@@ -1,9 +1,10 @@
 """Telling readers of the record what changed: call these in the transaction that makes the change.
 
-- `dossiers_changed(ids)`: any write to a dossier or its pauses (the lifecycle's `transition`,
-  `record_creation` and bulk entry point call it; so must any other code that writes dossier fields);
+- `dossiers_changed(ids)`: any write to a dossier or its pauses (the lifecycle's `transition` and
+  `create_dossier` call it; so must any other code that writes dossier fields);
 - `catalog_changed()`: units, procedures, authority rows, feedback items or calendar exceptions;
-- `record_replaced()`: a bulk change (an import, a deletion of dossiers): readers rebuild from scratch.
+- `record_replaced()`: a bulk change (an import, whose dossiers get their statuses and events from the
+  lifecycle's bulk entry point `ImportedDossiers`; a deletion of dossiers): readers rebuild from scratch.
 
 This is the one change-detection mechanism: a reader (the live index) reads `watermark()` on every
 request (one query) and re-reads what the counters say changed. A writer that forgets to call these is

@@ -21,7 +21,8 @@ class EventInline(admin.TabularInline):
 
 @admin.register(Dossier)
 class DossierAdmin(admin.ModelAdmin):
-    """Read-only here: a dossier's status changes only through the state machine (back office)."""
+    """Read-only here: a dossier is created and its status changed only through the state machine
+    (`motcua.dossiers.lifecycle`: the back office's actions and the import), never by an admin form."""
 
     list_display = ("code", "procedure", "unit", "channel", "status", "received_at", "due_at")
     list_filter = ("status", "channel")
@@ -30,6 +31,9 @@ class DossierAdmin(admin.ModelAdmin):
     raw_id_fields = ("procedure", "unit", "received_by", "holder", "assignee", "import_batch")
     inlines = [PauseInline, EventInline]
     show_full_result_count = False
+
+    def has_add_permission(self, request):
+        return False
 
     def has_change_permission(self, request, obj=None):
         return False

@@ -1,13 +1,24 @@
-"""The dossier state machine: statuses, the literal table of allowed transitions, and the one function
-that changes a status (`transition`). Nothing else writes `Dossier.status`.
+"""The dossier state machine: statuses, the literal table of allowed transitions, and the only code that
+writes `Dossier.status` (and `version`). There are three ways in, each writing its event rows and telling
+readers in the same transaction as the status:
+
+- `create_dossier`: a dossier created in this system gets its first status from `INITIAL_STATUSES`;
+- `transition`: every later change, by the literal table `TRANSITIONS`;
+- `ImportedDossiers`: the bulk entry point of `motcua import`, which gives each written row its status
+  (`status_from_facts`) and version and writes one "import" event per dossier it creates or changes.
 
 Every transition is a compare-and-update on (pk, status, version) and writes its event row in the same
 transaction, so two officers can never both move the same dossier and no change is half done.
+`tests/dossiers/test_status_writers.py` fails on any other code in `motcua/` that writes a status.
 """
 
+from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import NamedTuple
 
-from django.db import transaction
+from django.db import connections, router, transaction
+from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,6 +28,14 @@ from motcua.dossiers.constants import Ending, PauseKind, Status
 from motcua.dossiers.models import Dossier, DossierEvent, DossierPause
 
 S = Status
+
+# How a dossier enters this system -> its first status (docs/lifecycle.md, "Initial statuses").
+INITIAL_STATUSES: dict[str, Status] = {
+    # Received at a one-stop desk (in person or by post): handing it in and its receipt are one act.
+    "desk": S.RECEIVED,
+    # Submitted online: it waits for the desk to receive it (action "receive") or refuse it.
+    "online": S.SUBMITTED,
+}
 
 # (status, action) -> new status. This table also drives the buttons of the back office and the docs.
 TRANSITIONS: dict[tuple[Status, str], Status] = {
@@ -47,6 +66,7 @@ TRANSITIONS: dict[tuple[Status, str], Status] = {
 
 ACTION_LABELS = {
     "create": gettext_lazy("Tạo hồ sơ"),
+    "import": gettext_lazy("Nhập từ tệp trao đổi dữ liệu"),
     "receive": gettext_lazy("Tiếp nhận"),
     "refuse": gettext_lazy("Từ chối tiếp nhận"),
     "start": gettext_lazy("Chuyển xử lý"),
@@ -145,14 +165,25 @@ def transition(dossier: Dossier, action: str, actor=None, note: str = "", at=Non
     return Outcome(dossier=dossier, event=event)
 
 
-def record_creation(dossier: Dossier, actor=None, note: str = "", at=None, data=None) -> DossierEvent:
-    """The first event of a dossier created in this system (online submission or receipt at a desk)."""
-    with transaction.atomic():
-        event = DossierEvent.objects.create(
-            dossier=dossier, actor=actor, actor_label=str(actor or ""), action="create", old_status=None,
-            new_status=dossier.status, at=at or dossier.received_at, note=note, data=data or {})
-        dossiers_changed([dossier.pk])
-    return event
+def create_dossier(dossier: Dossier, origin: str, actor=None, note: str = "", at=None, data=None) -> Outcome:
+    """Save the new, unsaved `dossier` in the first status of `origin` (a key of `INITIAL_STATUSES`),
+    version 0, with its "create" event and its stamp, in one transaction. The caller leaves `status` unset."""
+    if dossier.pk is not None or dossier.status is not None:
+        raise ValueError("create_dossier takes a new dossier without a status: the lifecycle sets it.")
+    status = INITIAL_STATUSES[origin]
+    at = at or dossier.received_at or timezone.now()
+    try:
+        with transaction.atomic():
+            dossier.status, dossier.version = status, 0
+            dossier.save(force_insert=True)
+            event = DossierEvent.objects.create(
+                dossier=dossier, actor=actor, actor_label=str(actor or ""), action="create", old_status=None,
+                new_status=status, at=at, note=note, data=data or {})
+            dossiers_changed([dossier.pk])
+    except BaseException:
+        dossier.pk, dossier.status = None, None  # nothing was saved: the object is new again
+        raise
+    return Outcome(dossier=dossier, event=event)
 
 
 def status_from_facts(*, resolved_at, returned_at, ended, supplements, fee_waits) -> Status:
@@ -168,3 +199,111 @@ def status_from_facts(*, resolved_at, returned_at, ended, supplements, fee_waits
     if any(completed is None for _requested, completed in fee_waits):
         return S.WAITING_FEES
     return S.PROCESSING
+
+
+# The dossier columns `ImportedDossiers` sets on every row an import writes (the importer's upsert
+# updates them on a conflict, with the values set here).
+IMPORT_FIELDS = ("status", "version", "import_batch")
+IMPORT_ACTION = "import"
+# The facts `status_from_facts` reads, by their names in the exchange format (interchange.md).
+STATUS_FACTS = ("resolved_at", "returned_at", "ended", "supplements", "fee_waits")
+EVENT_CHUNK = 5000
+
+
+class Previous(NamedTuple):
+    """What the database holds of a dossier an import writes again."""
+
+    pk: int
+    status: int
+    version: int
+
+
+class ImportedDossiers:
+    """The bulk entry point of the lifecycle, for `motcua import` (one per import, inside its transaction).
+
+    For each dossier row the importer is about to write (a dict of column values by attribute name), it
+    sets `status`, `version` and `import_batch_id`:
+
+    - `new(values, facts)`: a dossier the database does not hold yet: the status of its facts
+      (`status_from_facts`), version 0; its event (action "import", old status None) is written by `finish`;
+    - `existing(values, facts, previous, changed)`: a dossier the database holds (`previous`, read by the
+      importer with a row lock). When the import changes it (`changed`: any column it writes differs), the
+      status of the facts, version + 1 and one "import" event from the previous status; otherwise the
+      previous status and version and no event, so importing the same rows again changes nothing.
+
+    `facts` is any mapping with the keys of `STATUS_FACTS` (the dict `reading.parse_dossier` returns).
+    Events are written in bulk, without a query per row: those of changed dossiers by one multi-row
+    INSERT every `EVENT_CHUNK` rows, those of new dossiers by `finish()`, one INSERT … SELECT from the rows
+    the import wrote (the rows of this batch with an id above every id that existed when it started).
+    Every event is at the import's moment with data {"batch": batch id}. The importer announces the whole
+    change with `changes.tracking.record_replaced()` in the same transaction.
+    """
+
+    def __init__(self, batch, at=None):
+        self.connection = connections[router.db_for_write(Dossier)]
+        if not self.connection.in_atomic_block:
+            raise transaction.TransactionManagementError("An import writes its dossiers in one transaction.")
+        self.batch_id = batch.pk
+        self.at = at or timezone.now()
+        self.data = {"batch": batch.pk}
+        self.last_existing_id = Dossier.objects.aggregate(m=Max("pk"))["m"] or 0
+        self.counts = Counter()
+        self._events: list[tuple] = []  # (dossier id, old status, new status) of changed dossiers
+        quote, event = self.connection.ops.quote_name, DossierEvent._meta
+        self._columns = [quote(event.get_field(name).column) for name in (
+            "dossier", "actor_label", "action", "old_status", "new_status", "at", "note", "data")]
+        # The values every event of this import shares, adapted for the database once.
+        self._at = self.connection.ops.adapt_datetimefield_value(self.at)
+        self._data = event.get_field("data").get_db_prep_save(self.data, self.connection)
+
+    def new(self, values: dict, facts: Mapping) -> None:
+        values["status"] = status_from_facts(
+            resolved_at=facts["resolved_at"], returned_at=facts["returned_at"], ended=facts["ended"],
+            supplements=facts["supplements"], fee_waits=facts["fee_waits"])
+        values["version"] = 0
+        values["import_batch_id"] = self.batch_id
+
+    def existing(self, values: dict, facts: Mapping, previous: Previous, changed: bool) -> None:
+        values["import_batch_id"] = self.batch_id
+        if not changed:
+            values["status"], values["version"] = previous.status, previous.version
+            self.counts["unchanged"] += 1
+            return
+        new = status_from_facts(
+            resolved_at=facts["resolved_at"], returned_at=facts["returned_at"], ended=facts["ended"],
+            supplements=facts["supplements"], fee_waits=facts["fee_waits"])
+        values["status"], values["version"] = new, previous.version + 1
+        self._events.append((previous.pk, previous.status, new))
+        self.counts["changed"] += 1
+        if len(self._events) >= EVENT_CHUNK:
+            self._flush()
+
+    def _flush(self) -> None:
+        if not self._events:
+            return
+        sql = "INSERT INTO {} ({}) VALUES ({})".format(
+            self.connection.ops.quote_name(DossierEvent._meta.db_table), ", ".join(self._columns),
+            ", ".join(["%s"] * len(self._columns)))
+        at, data = self._at, self._data
+        with self.connection.cursor() as cursor:
+            cursor.executemany(sql, [(pk, "", IMPORT_ACTION, old, new, at, "", data)
+                                     for pk, old, new in self._events])
+        self._events = []
+
+    def finish(self) -> Counter:
+        """Write the events not written yet; call once, after the last dossier row is written.
+        Returns the counts of dossiers created, changed and left unchanged."""
+        self._flush()
+        connection, quote = self.connection, self.connection.ops.quote_name
+        event, dossier = DossierEvent._meta, Dossier._meta
+        column = lambda meta, name: quote(meta.get_field(name).column)  # noqa: E731
+        # The columns of `_columns` but old_status, which stays null.
+        sql = "INSERT INTO {} ({}) SELECT {}, %s, %s, {}, %s, %s, %s FROM {} WHERE {} = %s AND {} > %s".format(
+            quote(event.db_table), ", ".join(c for c in self._columns if c != column(event, "old_status")),
+            column(dossier, "id"), column(dossier, "status"), quote(dossier.db_table),
+            column(dossier, "import_batch"), column(dossier, "id"))
+        params = ["", IMPORT_ACTION, self._at, "", self._data, self.batch_id, self.last_existing_id]
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            self.counts["created"] = cursor.rowcount
+        return self.counts

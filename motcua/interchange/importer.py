@@ -2,12 +2,18 @@
 
 Pass 1 reads every file and collects every problem (file, line, field) without touching the database.
 Pass 2 runs in one transaction and upserts by code, so importing the same folder again changes nothing
-and never duplicates. Dossier lines are parsed twice rather than held in memory, so a folder of millions
-of dossiers imports in bounded memory.
+and never duplicates (a folder already imported, by its digest, is not read again; a dossier whose
+columns are all unchanged keeps its status and version and gets no event). Dossier lines are parsed
+twice rather than held in memory, so a folder of millions of dossiers imports in bounded memory.
+
+Each dossier row gets its status, version and batch from the lifecycle's bulk entry point
+(`lifecycle.ImportedDossiers`), which also writes the "import" events of the dossiers the import creates
+or changes; this module writes no status of its own.
 """
 
 import hashlib
 import json
+from collections import Counter
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,8 +29,8 @@ from motcua.catalog.deadlines import DeadlinePolicy, ProcedureLimit
 from motcua.catalog.models import Authority, Procedure
 from motcua.changes.tracking import record_replaced
 from motcua.dossiers.constants import CHANNEL_BY_NAME, PauseKind
-from motcua.dossiers.lifecycle import status_from_facts
-from motcua.dossiers.models import Dossier, DossierCodeSequence, DossierPause
+from motcua.dossiers.lifecycle import IMPORT_FIELDS, ImportedDossiers, Previous
+from motcua.dossiers.models import Dossier, DossierCodeSequence, DossierEvent, DossierPause
 from motcua.feedback.models import Feedback
 from motcua.interchange import reading as r
 from motcua.interchange import schema as s
@@ -39,12 +45,17 @@ CHUNK = 5000
 SQLITE_IMPORT_CACHE_KIB = 256 * 1024  # page cache while writing dossiers (SQLite only)
 # An initial load at least this large builds the dossier indexes after writing the rows (bulkload.py).
 BULK_LOAD_MIN_ROWS = 50_000
-DOSSIER_UPDATE_FIELDS = [
-    "procedure", "unit", "received_by", "channel", "full_online", "status", "received_at", "due_at",
+# The columns an import writes from a dossier's line: a dossier is changed by a re-import when one of
+# them (or its pauses) differs from the line.
+DOSSIER_FACT_FIELDS = [
+    "procedure", "unit", "received_by", "channel", "full_online", "received_at", "due_at",
     "due_given", "resolved_at", "returned_at", "ended", "ended_at", "synced_at", "fee_vnd", "paid_online_at",
     "digitized", "e_result_code", "e_result_issued_at", "reused_data", "from_data_store",
-    "result_to_data_store", "citizen_data", "rating", "complaint", "holder", "import_batch", "position",
+    "result_to_data_store", "citizen_data", "rating", "complaint", "holder",
 ]
+_FACT_ATTNAMES = [Dossier._meta.get_field(name).attname for name in DOSSIER_FACT_FIELDS]
+# What the upsert of an existing code updates: the facts, the lifecycle's columns and the file order.
+DOSSIER_UPDATE_FIELDS = [*DOSSIER_FACT_FIELDS, *IMPORT_FIELDS, "position"]
 
 
 @dataclass
@@ -167,7 +178,7 @@ def import_folder(folder, progress_factory: Callable | None = None) -> ImportRes
         units = _write_units(validated.units)
         procedures = _write_procedures(validated.procedures)
         _write_authority(validated.authority, units, procedures)
-        dossiers = _write_dossiers(folder, batch, units, procedures,
+        dossiers = _write_dossiers(folder, ImportedDossiers(batch, at=batch.imported_at), units, procedures,
                                    _progress(progress_factory, validated.dossier_lines, "Ghi hồ sơ"),
                                    expected_lines=validated.dossier_lines)
         feedback = _write_feedback(folder, units)
@@ -220,7 +231,11 @@ def _write_authority(pairs, units, procedures):
     ])
 
 
-def _write_dossiers(folder: Path, batch, units, procedures, progress, expected_lines: int = 0) -> int:
+def _write_dossiers(folder: Path, ledger: ImportedDossiers, units, procedures, progress,
+                    expected_lines: int = 0) -> int:
+    """Write every dossier line, in chunks: new codes by the fast INSERT (COPY on PostgreSQL), a chunk
+    with existing codes by the ORM upsert. `ledger` (the lifecycle) gives each row its status, version and
+    batch, and writes the events."""
     policy = DeadlinePolicy(CalendarBook(units.values()))
     limits = {code: ProcedureLimit.of(p) for code, p in procedures.items()}
     existing_codes = set(Dossier.objects.values_list("code", flat=True))
@@ -228,27 +243,34 @@ def _write_dossiers(folder: Path, batch, units, procedures, progress, expected_l
     unit_ids = {code: u.pk for code, u in units.items()}
     procedure_ids = {code: p.pk for code, p in procedures.items()}
     inserts = {model: _PlainInsert(model) for model in (Dossier, DossierPause, DossierCodeSequence)}
-    chunk, pauses, count, sequences = [], {}, 0, {}
+    chunk, pauses, again, count, sequences = [], {}, {}, 0, {}
+    # A large load into an empty table builds the indexes after writing, those of the events table too
+    # (without dossiers there are no events: the lifecycle writes one per dossier, at the end).
     bulk = not existing_codes and expected_lines >= BULK_LOAD_MIN_ROWS
-    with inserts[Dossier].large_cache(), secondary_indexes_dropped(Dossier, enabled=bulk):
+    with inserts[Dossier].large_cache(), secondary_indexes_dropped(Dossier, enabled=bulk), \
+            secondary_indexes_dropped(DossierEvent, enabled=bulk):
         for line, d in _validated_dossiers(folder / "dossiers.jsonl"):
             values = _dossier_values(d, unit_ids, procedure_ids, limits, policy)
-            values["import_batch_id"] = batch.pk
             values["position"] = base + line
             chunk.append(values)
-            if d["supplements"] or d["fee_waits"] or d["code"] in existing_codes:
-                pauses[d["code"]] = d
+            if d["code"] in existing_codes:
+                again[d["code"]] = d  # the ledger is told once the chunk's previous rows are read
+            else:
+                ledger.new(values, d)
+                if d["supplements"] or d["fee_waits"]:
+                    pauses[d["code"]] = d
             _note_sequence(sequences, d["code"])
             if len(chunk) >= CHUNK:
-                count += _flush_dossiers(chunk, pauses, existing_codes, inserts)
+                count += _flush_dossiers(chunk, pauses, again, ledger, inserts)
                 if progress:
                     progress(len(chunk))
-                chunk, pauses = [], {}
+                chunk, pauses, again = [], {}, {}
         if chunk:
-            count += _flush_dossiers(chunk, pauses, existing_codes, inserts)
+            count += _flush_dossiers(chunk, pauses, again, ledger, inserts)
             if progress:
                 progress(len(chunk))
         _bump_sequences(sequences, inserts[DossierCodeSequence])
+        ledger.finish()
     return count
 
 
@@ -283,7 +305,8 @@ def _validated_dossiers(path: Path):
 
 
 def _dossier_values(d: dict, unit_ids: dict, procedure_ids: dict, limits, policy) -> dict:
-    """The dossier's column values by attribute name (`unit_id`, not `unit`), ready for either write path."""
+    """The dossier's column values by attribute name (`unit_id`, not `unit`), ready for either write path
+    once the lifecycle has set its status, version and batch."""
     due_at, due_given = d["due_at"], d["due_at"] is not None
     if due_at is None:
         due_at = policy.due(limits[d["procedure"]], d["unit"], d["received_at"], d["channel"] == "online")
@@ -291,11 +314,9 @@ def _dossier_values(d: dict, unit_ids: dict, procedure_ids: dict, limits, policy
     return dict(
         code=d["code"], procedure_id=procedure_ids[d["procedure"]], unit_id=unit_ids[d["unit"]],
         received_by_id=unit_ids[d["received_by"]], channel=CHANNEL_BY_NAME[d["channel"]],
-        full_online=d["full_online"],
-        status=status_from_facts(resolved_at=d["resolved_at"], returned_at=d["returned_at"], ended=d["ended"],
-                                 supplements=d["supplements"], fee_waits=d["fee_waits"]),
-        received_at=d["received_at"], due_at=due_at, due_given=due_given, resolved_at=d["resolved_at"],
-        returned_at=d["returned_at"], ended=d["ended"] or "", ended_at=d["ended_at"], synced_at=d["synced_at"],
+        full_online=d["full_online"], received_at=d["received_at"], due_at=due_at, due_given=due_given,
+        resolved_at=d["resolved_at"], returned_at=d["returned_at"], ended=d["ended"] or "", ended_at=d["ended_at"],
+        synced_at=d["synced_at"],
         fee_vnd=d["fee_vnd"], paid_online_at=d["paid_online_at"], digitized=d["digitized"],
         e_result_code=e_code, e_result_issued_at=e_issued, reused_data=d["reused_data"],
         from_data_store=d["from_data_store"], result_to_data_store=d["result_to_data_store"],
@@ -391,17 +412,30 @@ class _PlainInsert:
                 cursor.execute(f"PRAGMA cache_size = {int(previous)}")
 
 
-def _flush_dossiers(chunk: list[dict], pauses: dict, existing_codes: set, inserts: dict) -> int:
-    if any(v["code"] in existing_codes for v in chunk):
+def _flush_dossiers(chunk: list[dict], pauses: dict, again: dict, ledger: ImportedDossiers,
+                    inserts: dict) -> int:
+    """Write one chunk. `pauses`: the new dossiers with pauses; `again`: the lines of existing codes."""
+    replaced = []
+    if again:
+        previous = _previous(list(again))
+        for values in chunk:
+            d = again.get(values["code"])
+            if d is None:
+                continue
+            row, old_pauses = previous[values["code"]]
+            changed = _changed(values, d, row, old_pauses)
+            ledger.existing(values, d, Previous(row["pk"], row["status"], row["version"]), changed)
+            if changed:
+                pauses[d["code"]] = d
+                replaced.append(row["pk"])
         Dossier.objects.bulk_create([Dossier(**v) for v in chunk], update_conflicts=True, unique_fields=["code"],
                                     update_fields=DOSSIER_UPDATE_FIELDS)
     else:
         inserts[Dossier](chunk)
+    if replaced:
+        DossierPause.objects.filter(dossier_id__in=replaced).delete()
     if pauses:
         ids = dict(Dossier.objects.filter(code__in=list(pauses)).values_list("code", "id"))
-        replaced = [ids[c] for c in pauses if c in existing_codes]
-        if replaced:
-            DossierPause.objects.filter(dossier_id__in=replaced).delete()
         inserts[DossierPause]([
             {"dossier_id": ids[code], "kind": kind, "requested_at": requested, "completed_at": completed}
             for code, d in pauses.items()
@@ -409,6 +443,28 @@ def _flush_dossiers(chunk: list[dict], pauses: dict, existing_codes: set, insert
             for requested, completed in d[key]
         ])
     return len(chunk)
+
+
+def _previous(codes: list[str]) -> dict[str, tuple[dict, Counter]]:
+    """What the database holds of these dossiers (two queries), locked until the import commits: an
+    officer's transition waits for it, then finds the version the import left."""
+    locked = Dossier.objects.select_for_update().filter(code__in=codes).order_by()
+    rows = {row["code"]: row for row in locked.values("pk", "code", "status", "version", *_FACT_ATTNAMES)}
+    pauses = {row["pk"]: Counter() for row in rows.values()}
+    stored = DossierPause.objects.filter(dossier_id__in=list(pauses)).order_by()
+    for dossier_id, kind, requested, completed in stored.values_list("dossier_id", "kind", "requested_at",
+                                                                      "completed_at"):
+        pauses[dossier_id][(kind, requested, completed)] += 1
+    return {code: (row, pauses[row["pk"]]) for code, row in rows.items()}
+
+
+def _changed(values: dict, d: dict, row: dict, old_pauses: Counter) -> bool:
+    """Whether writing `values` (and the pauses of line `d`) changes the stored dossier `row`."""
+    if any(values[name] != row[name] for name in _FACT_ATTNAMES):
+        return True
+    kinds = ((PauseKind.SUPPLEMENT, "supplements"), (PauseKind.FEE_WAIT, "fee_waits"))
+    return old_pauses != Counter((kind, requested, completed)
+                                 for kind, key in kinds for requested, completed in d[key])
 
 
 def _note_sequence(sequences: dict, code: str):

@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from motcua.catalog.deadlines import DeadlinePolicy, ProcedureLimit
 from motcua.dossiers.constants import Channel, Status
-from motcua.dossiers.lifecycle import ConcurrentChange, TransitionError, record_creation, transition
+from motcua.dossiers.lifecycle import ConcurrentChange, TransitionError, create_dossier, transition
 from motcua.dossiers.models import Dossier, DossierComponent, Handover
 from motcua.dossiers.numbering import next_dossier_code
 from motcua.lib.filetypes import PDF, FileKind
@@ -160,22 +160,29 @@ def do_receive(*, actor, procedure, unit, received_by, applicant: Applicant, com
             due = DeadlinePolicy().due(ProcedureLimit.of(procedure), unit.code, at, online=False)
             held = [c for c in components if c.upload is not None or c.paper]
             digitized = bool(held) and all(c.upload is not None for c in held)
-            dossier = Dossier.objects.create(
-                code=next_dossier_code(received_by.code, at.astimezone(LOCAL_TZ).date()),
-                procedure=procedure, unit=unit, received_by=received_by, channel=Channel.IN_PERSON,
-                full_online=False, status=Status.RECEIVED, received_at=at, due_at=due, due_given=True,
-                fee_vnd=procedure.fee_vnd, digitized=digitized, holder=unit,
-                applicant_name=applicant.name, applicant_id_number=applicant.id_number,
-                applicant_phone=applicant.phone, applicant_address=applicant.address)
+            stored = []  # the files first: a failure from here on discards them with the rolled-back rows
             for component in held:
-                row = DossierComponent(dossier=dossier, name=component.name, digitized=component.upload is not None)
                 if component.upload is not None:
                     component.upload.seek(0)
-                    row.file.name = files.save("components", component.kind, component.upload)
+                    stored.append(files.save("components", component.kind, component.upload))
+                else:
+                    stored.append(None)
+            # The lifecycle saves the dossier in its first status ("desk": received) with its event.
+            dossier = create_dossier(Dossier(
+                code=next_dossier_code(received_by.code, at.astimezone(LOCAL_TZ).date()),
+                procedure=procedure, unit=unit, received_by=received_by, channel=Channel.IN_PERSON,
+                full_online=False, received_at=at, due_at=due, due_given=True,
+                fee_vnd=procedure.fee_vnd, digitized=digitized, holder=unit,
+                applicant_name=applicant.name, applicant_id_number=applicant.id_number,
+                applicant_phone=applicant.phone, applicant_address=applicant.address),
+                "desk", actor=actor, at=at, data={"received_by": received_by.code, "unit": unit.code}).dossier
+            for component, name in zip(held, stored, strict=True):
+                row = DossierComponent(dossier=dossier, name=component.name, digitized=component.upload is not None)
+                if name is not None:
+                    row.file.name = name
                     row.content_type = component.kind.content_type
                 row.save()
             Handover.objects.create(dossier=dossier, unit=unit, received_at=at, due_at=due)
-            record_creation(dossier, actor=actor, at=at, data={"received_by": received_by.code, "unit": unit.code})
             if refusal_reason:
                 _release_current_step(dossier, at)
                 transition(dossier, "refuse", actor=actor, note=refusal_reason, at=at)

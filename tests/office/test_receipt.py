@@ -128,7 +128,7 @@ def test_a_failure_inside_the_receipt_leaves_no_dossier_and_no_file(world, clien
 
     def broken(*args, **kwargs):
         raise RuntimeError("mất kết nối cơ sở dữ liệu")
-    monkeypatch.setattr(actions, "record_creation", broken)
+    monkeypatch.setattr(actions, "create_dossier", broken)
     client = client_of(world.desk_a)
     client.raise_request_exception = False
     token = _token(client, "1.001193")
