@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "motcua.payments",
     "motcua.interchange",
     "motcua.sync",
+    "motcua.notify",
     "motcua.office",
     "motcua.indicators",
     "motcua.reports",
@@ -142,6 +143,8 @@ MOTCUA_CRLS = [p for p in env_str("MOTCUA_CRLS", "").split(",") if p]
 # The outbox's delivery handler of each kind of message (import paths, so the outbox imports no app above it).
 MOTCUA_OUTBOX_HANDLERS = {
     "portal.dossier": "motcua.sync.portal.HANDLER",
+    "notify.email": "motcua.notify.email.HANDLER",
+    "notify.sms": "motcua.notify.sms.HANDLER",
 }
 # How long a worker holds an item it is sending; a worker killed mid-request lets it run out.
 MOTCUA_OUTBOX_LEASE_SECONDS = env_int("MOTCUA_OUTBOX_LEASE_SECONDS", 120)
@@ -149,6 +152,24 @@ MOTCUA_OUTBOX_LEASE_SECONDS = env_int("MOTCUA_OUTBOX_LEASE_SECONDS", 120)
 MOTCUA_NATIONAL_PORTAL_URL = env_str("MOTCUA_NATIONAL_PORTAL_URL", "").rstrip("/")
 MOTCUA_NATIONAL_PORTAL_TOKEN = env_str("MOTCUA_NATIONAL_PORTAL_TOKEN", "")
 MOTCUA_NATIONAL_PORTAL_TIMEOUT = env_int("MOTCUA_NATIONAL_PORTAL_TIMEOUT", 10)
+# Notifications to applicants (motcua/notify, `motcua notify run`). E-mail over SMTP: unset host, e-mails wait
+# in the outbox. A 5xx answer lists the e-mail as failed, a 4xx or a lost connection is retried.
+MOTCUA_SMTP_HOST = env_str("MOTCUA_SMTP_HOST", "")
+EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+EMAIL_HOST = MOTCUA_SMTP_HOST
+EMAIL_PORT = env_int("MOTCUA_SMTP_PORT", 25)
+EMAIL_HOST_USER = env_str("MOTCUA_SMTP_USER", "")
+EMAIL_HOST_PASSWORD = env_str("MOTCUA_SMTP_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("MOTCUA_SMTP_STARTTLS", False)
+EMAIL_USE_SSL = env_bool("MOTCUA_SMTP_SSL", False)
+EMAIL_TIMEOUT = env_int("MOTCUA_SMTP_TIMEOUT", 10)
+DEFAULT_FROM_EMAIL = env_str("MOTCUA_SMTP_FROM", "Bộ phận Một cửa <motcua@localhost>")
+if EMAIL_USE_TLS and EMAIL_USE_SSL:
+    raise ImproperlyConfigured("MOTCUA_SMTP_STARTTLS and MOTCUA_SMTP_SSL exclude each other.")
+# SMS through the provider: the full URL of its send endpoint (the stand-in's is {base}/sms) and its token.
+MOTCUA_SMS_URL = env_str("MOTCUA_SMS_URL", "")
+MOTCUA_SMS_TOKEN = env_str("MOTCUA_SMS_TOKEN", "")
+MOTCUA_SMS_TIMEOUT = env_int("MOTCUA_SMS_TIMEOUT", 10)
 
 LOGGING = {
     "version": 1,

@@ -82,6 +82,8 @@ class Dossier(models.Model):
     applicant_name = models.CharField(_("người nộp"), max_length=255, blank=True, default="")
     applicant_id_number = models.CharField(_("số định danh"), max_length=20, blank=True, default="")
     applicant_phone = models.CharField(_("điện thoại"), max_length=20, blank=True, default="")
+    # Where notifications go (motcua.notify): an e-mail here, an SMS to the phone; blank sends none there.
+    applicant_email = models.EmailField(_("thư điện tử"), blank=True, default="")
     applicant_address = models.CharField(_("địa chỉ"), max_length=500, blank=True, default="")
     holder = models.ForeignKey("units.Unit", verbose_name=_("đơn vị đang giữ"), null=True, blank=True,
                                on_delete=models.PROTECT, related_name="held_dossiers")

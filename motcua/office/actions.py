@@ -28,6 +28,7 @@ from motcua.dossiers.models import Dossier, DossierComponent, Handover
 from motcua.dossiers.numbering import next_dossier_code
 from motcua.lib.filetypes import PDF, FileKind
 from motcua.lib.workingtime import LOCAL_TZ, time_limit_amount
+from motcua.notify.notices import notify_applicant
 from motcua.office.clock import clock_of
 from motcua.office.models import DossierResult, SubmissionToken
 from motcua.units.calendars import CalendarBook
@@ -89,6 +90,7 @@ class Applicant:
     id_number: str = ""
     phone: str = ""
     address: str = ""
+    email: str = ""
 
 
 @dataclass(frozen=True)
@@ -174,7 +176,8 @@ def do_receive(*, actor, procedure, unit, received_by, applicant: Applicant, com
                 full_online=False, received_at=at, due_at=due, due_given=True,
                 fee_vnd=procedure.fee_vnd, digitized=digitized, holder=unit,
                 applicant_name=applicant.name, applicant_id_number=applicant.id_number,
-                applicant_phone=applicant.phone, applicant_address=applicant.address),
+                applicant_phone=applicant.phone, applicant_address=applicant.address,
+                applicant_email=applicant.email),
                 "desk", actor=actor, at=at, data={"received_by": received_by.code, "unit": unit.code}).dossier
             for component, name in zip(held, stored, strict=True):
                 row = DossierComponent(dossier=dossier, name=component.name, digitized=component.upload is not None)
@@ -186,6 +189,8 @@ def do_receive(*, actor, procedure, unit, received_by, applicant: Applicant, com
             if refusal_reason:
                 _release_current_step(dossier, at)
                 transition(dossier, "refuse", actor=actor, note=refusal_reason, at=at)
+            else:
+                notify_applicant(dossier, "receipt", {}, at)
     except BaseException:
         files.discard()
         raise
@@ -255,7 +260,9 @@ def do_hand_over(dossier: Dossier, *, actor, to_unit, days: Decimal | int, versi
 def do_request_supplement(dossier: Dossier, *, actor, reason: str, version: int | None, at=None) -> Dossier:
     """Ask the applicant for a supplement (once only; the clock stops until it is completed)."""
     _expect_version(dossier, version)
-    transition(dossier, "request_supplement", actor=actor, note=reason, at=at)
+    with transaction.atomic():
+        transition(dossier, "request_supplement", actor=actor, note=reason, at=at)
+        notify_applicant(dossier, "supplement", {"reason": reason}, at)
     return dossier
 
 
@@ -282,8 +289,10 @@ def do_complete_supplement(dossier: Dossier, *, actor, version: int | None, note
 def do_request_fees(dossier: Dossier, *, actor, amount_vnd: int, note: str, version: int | None,
                     at=None) -> Dossier:
     _expect_version(dossier, version)
-    transition(dossier, "request_fees", actor=actor, note=note, at=at, changes={"fee_vnd": amount_vnd},
-               data={"amount_vnd": amount_vnd})
+    with transaction.atomic():
+        transition(dossier, "request_fees", actor=actor, note=note, at=at, changes={"fee_vnd": amount_vnd},
+                   data={"amount_vnd": amount_vnd})
+        notify_applicant(dossier, "fees", {"amount_vnd": amount_vnd, "note": note}, at)
     return dossier
 
 
@@ -313,8 +322,10 @@ def do_apologize(dossier: Dossier, *, actor, reason: str, new_due: datetime, ver
     _expect_version(dossier, version)
     # Read before the transition: a pause completed meanwhile bumps the version, which the transition refuses.
     check_apology(dossier, new_due, at)
-    transition(dossier, "apologize", actor=actor, note=reason, at=at,
-               data={"new_due_at": new_due.isoformat(), "reason": reason})
+    with transaction.atomic():
+        transition(dossier, "apologize", actor=actor, note=reason, at=at,
+                   data={"new_due_at": new_due.isoformat(), "reason": reason})
+        notify_applicant(dossier, "apology", {"new_due": new_due, "reason": reason}, at)
     return dossier
 
 
@@ -348,6 +359,7 @@ def do_approve_and_sign(dossier: Dossier, *, actor, version: int | None, signed_
                                    signer_name=signer_name, signed_by=actor, issued_at=at)
             result.file.name = name
             result.save()
+            notify_applicant(dossier, "result", {"result_code": code}, at)
     except BaseException:
         files.discard()
         raise

@@ -82,6 +82,9 @@ class ReceiptForm(forms.Form):
     applicant_phone = forms.RegexField(
         label=gettext_lazy("Số điện thoại"), regex=r"^\+?\d{9,12}$", required=False,
         error_messages={"invalid": gettext_lazy("Số điện thoại không hợp lệ.")})
+    applicant_email = forms.EmailField(
+        label=gettext_lazy("Thư điện tử (để nhận thông báo)"), required=False, max_length=254,
+        error_messages={"invalid": gettext_lazy("Địa chỉ thư điện tử không hợp lệ.")})
     applicant_address = forms.CharField(label=gettext_lazy("Địa chỉ"), max_length=500, required=False)
     refusal_reason = forms.CharField(label=gettext_lazy("Lý do từ chối tiếp nhận (chỉ khi từ chối)"),
                                      required=False, widget=forms.Textarea(attrs={"rows": 2}))

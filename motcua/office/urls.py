@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from motcua.office.views import auth, documents, dossier, queue, receipt
+from motcua.office.views import auth, documents, dossier, notifications, queue, receipt
 
 app_name = "office"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("dang-nhap/ma-xac-thuc/", auth.otp_view, name="otp"),
     path("dang-nhap/ma-xac-thuc/ma-qr.svg", auth.otp_qr, name="otp_qr"),
     path("hang-doi/", queue.queue, name="queue"),
+    path("thong-bao/loi/", notifications.failures, name="notification_failures"),
     path("tiep-nhan/", receipt.search, name="receipt_search"),
     path("tiep-nhan/<str:procedure_code>/", receipt.receive, name="receive"),
     path("ho-so/<str:code>/", dossier.detail, name="dossier"),

@@ -51,7 +51,8 @@ def _lookup_applicant(request, id_number: str) -> dict:
         return {"applicant_id_number": id_number}
     messages.info(request, _("Đã điền thông tin người nộp từ hồ sơ %(code)s.") % {"code": previous.code})
     return {"applicant_id_number": id_number, "applicant_name": previous.applicant_name,
-            "applicant_phone": previous.applicant_phone, "applicant_address": previous.applicant_address}
+            "applicant_phone": previous.applicant_phone, "applicant_address": previous.applicant_address,
+            "applicant_email": previous.applicant_email}
 
 
 @office_required
@@ -88,7 +89,8 @@ def receive(request, procedure_code):
         dossier = actions.do_receive(
             actor=request.user, procedure=procedure, unit=data["unit"], received_by=desk,
             applicant=actions.Applicant(data["applicant_name"], data["applicant_id_number"],
-                                        data["applicant_phone"], data["applicant_address"]),
+                                        data["applicant_phone"], data["applicant_address"],
+                                        email=data["applicant_email"]),
             components=components, token=data["token"],
             refusal_reason=data["refusal_reason"].strip() if refusing else "")
     except TransitionError as error:
