@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.changes.tracking import dossiers_changed
+from motcua.dossiers import national
 from motcua.dossiers.constants import Ending, PauseKind, Status
 from motcua.dossiers.models import Dossier, DossierEvent, DossierPause
 
@@ -156,11 +157,37 @@ def transition(dossier: Dossier, action: str, actor=None, note: str = "", at=Non
         event = DossierEvent.objects.create(
             dossier=dossier, actor=actor, actor_label=str(actor or ""), action=action,
             old_status=old, new_status=new, at=at, note=note, data=data or {})
-        # The live index re-reads this dossier on its next request (committed with the change or not at all).
+        # The live index re-reads this dossier on its next request, and the national portal hears of its new
+        # version (committed with the change or not at all).
         dossiers_changed([dossier.pk])
+        national.report_version(dossier.code, dossier.version + 1, at)
     dossier.status = new
     dossier.version += 1
     for name, value in fields.items():
+        setattr(dossier, name, value)
+    return Outcome(dossier=dossier, event=event)
+
+
+def record_change(dossier: Dossier, action: str, changes: dict, actor=None, note: str = "", at=None,
+                  data=None) -> Outcome:
+    """A change the portal must see that keeps the status (a payment): compare-and-update on the version,
+    the event row, the stamp and the new version's outbox item, in one transaction."""
+    at = at or timezone.now()
+    if "status" in changes or "version" in changes:
+        raise ValueError("record_change keeps the status and sets the version itself.")
+    with transaction.atomic():
+        updated = Dossier.objects.filter(pk=dossier.pk, version=dossier.version).update(
+            version=dossier.version + 1, **changes)
+        if updated != 1:
+            raise ConcurrentChange(_("Hồ sơ %(code)s vừa được người khác cập nhật. Vui lòng tải lại trang.")
+                                   % {"code": dossier.code})
+        event = DossierEvent.objects.create(
+            dossier=dossier, actor=actor, actor_label=str(actor or ""), action=action,
+            old_status=dossier.status, new_status=dossier.status, at=at, note=note, data=data or {})
+        dossiers_changed([dossier.pk])
+        national.report_version(dossier.code, dossier.version + 1, at)
+    dossier.version += 1
+    for name, value in changes.items():
         setattr(dossier, name, value)
     return Outcome(dossier=dossier, event=event)
 
@@ -180,6 +207,7 @@ def create_dossier(dossier: Dossier, origin: str, actor=None, note: str = "", at
                 dossier=dossier, actor=actor, actor_label=str(actor or ""), action="create", old_status=None,
                 new_status=status, at=at, note=note, data=data or {})
             dossiers_changed([dossier.pk])
+            national.report_version(dossier.code, dossier.version, at)
     except BaseException:
         dossier.pk, dossier.status = None, None  # nothing was saved: the object is new again
         raise
@@ -249,6 +277,7 @@ class ImportedDossiers:
         self.last_existing_id = Dossier.objects.aggregate(m=Max("pk"))["m"] or 0
         self.counts = Counter()
         self._events: list[tuple] = []  # (dossier id, old status, new status) of changed dossiers
+        self._changed: list[int] = []  # ids of changed dossiers, whose new version the portal must hear of
         quote, event = self.connection.ops.quote_name, DossierEvent._meta
         self._columns = [quote(event.get_field(name).column) for name in (
             "dossier", "actor_label", "action", "old_status", "new_status", "at", "note", "data")]
@@ -274,6 +303,7 @@ class ImportedDossiers:
             supplements=facts["supplements"], fee_waits=facts["fee_waits"])
         values["status"], values["version"] = new, previous.version + 1
         self._events.append((previous.pk, previous.status, new))
+        self._changed.append(previous.pk)
         self.counts["changed"] += 1
         if len(self._events) >= EVENT_CHUNK:
             self._flush()
@@ -306,4 +336,13 @@ class ImportedDossiers:
         with connection.cursor() as cursor:
             cursor.execute(sql, params)
             self.counts["created"] = cursor.rowcount
+        # The portal hears of each version written: new dossiers' version 1 (already held when the file
+        # gives `synced_at`, else waiting: the backfill), changed dossiers' new version.
+        alias = connection.alias
+        national.report_imported(alias, f"{column(dossier, 'import_batch')} = %s AND {column(dossier, 'id')} > %s",
+                                 [self.batch_id, self.last_existing_id], self.at, new=True)
+        for start in range(0, len(self._changed), EVENT_CHUNK):
+            ids = self._changed[start:start + EVENT_CHUNK]
+            national.report_imported(alias, f"{column(dossier, 'id')} IN ({', '.join(['%s'] * len(ids))})", ids,
+                                     self.at, new=False)
         return self.counts

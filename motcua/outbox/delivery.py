@@ -51,7 +51,7 @@ def backoff(attempts: int, retry_after: float | None = None, rng: random.Random 
     """Exponential backoff with full jitter after `attempts` failed tries, honouring `Retry-After`,
     never more than a minute between tries."""
     rng = rng or random
-    ceiling = min(MAX_BACKOFF, FIRST_BACKOFF * (2 ** max(attempts - 1, 0)))
+    ceiling = min(MAX_BACKOFF, FIRST_BACKOFF * (2 ** min(max(attempts - 1, 0), 16)))
     wait = timedelta(seconds=rng.uniform(0.5, 1.0) * ceiling.total_seconds())
     if retry_after is not None:
         wait = max(wait, timedelta(seconds=retry_after))

@@ -30,7 +30,7 @@ from datetime import datetime, timedelta
 from functools import cache
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import InterfaceError, OperationalError, connection, transaction
 from django.db.models import Exists, Min, OuterRef, Q
 from django.utils import timezone
 from django.utils.module_loading import import_string
@@ -177,7 +177,14 @@ class Worker:
         total = RunResult()
         started = self.clock()
         while not self.stop.is_set():
-            one = self.run_once()
+            try:
+                one = self.run_once()
+            except (OperationalError, InterfaceError) as exc:
+                # The database restarted or dropped us: leases keep the claimed items safe; reconnect.
+                log.warning("outbox: database unavailable (%s); retrying", exc)
+                connection.close()
+                self.sleep(1.0)
+                continue
             for name in ("sent", "acknowledged", "refused", "transient"):
                 setattr(total, name, getattr(total, name) + getattr(one, name))
             if until_idle and self.waiting() == 0:

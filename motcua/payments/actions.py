@@ -1,10 +1,11 @@
-"""Recording a payment: the payment row, the dossier's online-payment moment and the audit event, at once."""
+"""Recording a payment: the payment row, the dossier's online-payment moment, the audit event and the
+version the national portal must see, at once (`lifecycle.record_change`)."""
 
 from django.db import transaction
 from django.utils import timezone
 
-from motcua.changes.tracking import dossiers_changed
-from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.dossiers.lifecycle import record_change
+from motcua.dossiers.models import Dossier
 from motcua.payments.models import Method, Payment
 
 
@@ -24,13 +25,9 @@ def do_record_payment(dossier: Dossier, amount_vnd: int, method: str, actor=None
     with transaction.atomic():
         payment = Payment.objects.create(dossier=dossier, amount_vnd=amount_vnd, method=method,
                                          paid_at=paid_at, reference=reference)
-        if method == Method.ONLINE:
-            # Only the first online payment sets the moment indicator 3.7 reads.
-            Dossier.objects.filter(pk=dossier.pk, paid_online_at__isnull=True).update(paid_online_at=paid_at)
-        DossierEvent.objects.create(
-            dossier=dossier, actor=actor, actor_label=str(actor or ""), action="payment",
-            old_status=dossier.status, new_status=dossier.status, at=paid_at,
-            note=f"{amount_vnd:,} đ", data={"method": method, "reference": reference, "payment": payment.pk})
-        dossiers_changed([dossier.pk])  # the live index re-reads it on its next request
+        # Only the first online payment sets the moment indicator 3.7 reads.
+        changes = {"paid_online_at": paid_at} if method == Method.ONLINE and dossier.paid_online_at is None else {}
+        record_change(dossier, "payment", changes, actor=actor, at=paid_at, note=f"{amount_vnd:,} đ",
+                      data={"method": method, "reference": reference, "payment": payment.pk})
     dossier.refresh_from_db(fields=["paid_online_at"])
     return payment

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from motcua.dossiers.national import portal_version
 from motcua.lib.workingtime import LOCAL_TZ
 
 
@@ -12,20 +13,11 @@ def portal_time(at: datetime | None) -> str | None:
     return None if at is None else at.astimezone(LOCAL_TZ).strftime("%Y%m%d%H%M%S")
 
 
-def portal_version(dossier) -> int:
-    """The version the portal sees: 1 when the dossier enters the system, one more with every change."""
-    return dossier.version + 1
-
-
-def idempotency_key(code: str, version: int) -> str:
-    return f"{code}:{version}"
-
-
 def portal_body(dossier) -> dict:
     """The request body for the dossier as it stands now (its newest version)."""
     return {
         "MaHoSo": dossier.code,
-        "PhienBan": portal_version(dossier),
+        "PhienBan": portal_version(dossier.version),
         "MaTTHC": dossier.procedure.code,
         "MaDonVi": dossier.unit.code,
         "MaDonViTiepNhan": dossier.received_by.code,

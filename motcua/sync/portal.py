@@ -15,11 +15,12 @@ from django.conf import settings
 
 from motcua.changes.tracking import dossiers_changed
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.national import KIND, idempotency_key
 from motcua.lib.periods import Period
 from motcua.outbox.delivery import Acknowledged, Refused, Transient, Unauthorised
-from motcua.sync.payload import idempotency_key, portal_body
+from motcua.sync.payload import portal_body
 
-KIND = "portal.dossier"
+__all__ = ["HANDLER", "KIND", "configured", "reconcile"]
 
 
 class PortalError(RuntimeError):

@@ -98,6 +98,7 @@ def test_backoff_grows_and_stops_at_a_minute():
 
     rng = random.Random(1)
     waits = [backoff(n, rng=rng) for n in range(1, 12)]
+    assert backoff(10_000, rng=rng) <= MAX_BACKOFF  # no overflow after a long outage
     assert waits[0] <= timedelta(seconds=1) and max(waits) <= MAX_BACKOFF
     assert waits[-1] >= timedelta(seconds=30)  # jitter keeps it within [50 %, 100 %] of the ceiling
     assert backoff(1, retry_after=600) == MAX_BACKOFF
