@@ -1,11 +1,16 @@
 """motcua demo [--dossiers N] [--seed S] [--no-serve] [--port 8000] [--reset]
 
 Migrates, loads the reference, generates and imports demo dossiers (unless the database already has
-some), creates the demo logins, prints what it did, then runs the development server on 127.0.0.1.
+some), creates the demo logins, prints what it did, then runs the development server on 127.0.0.1 with
+the national portal's stand-in and a sync worker beside it.
 """
 
+import os
+import secrets
+import subprocess
 import sys
 import time
+from contextlib import contextmanager
 from datetime import timedelta
 
 from django.conf import settings
@@ -64,8 +69,9 @@ class Command(BaseCommand):
         # Build the live index now, in this process, so the first visit to /chi-so/ does not wait for it.
         today = timezone.localdate()
         index_json(today - timedelta(days=6), today)
-        # The demo runs with DEBUG off, so let runserver serve the static files (admin CSS) itself.
-        call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, insecure_serving=True)
+        with connected_systems(self.stdout):
+            # The demo runs with DEBUG off, so let runserver serve the static files (admin CSS) itself.
+            call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, insecure_serving=True)
 
     def _generate_and_import(self, dossiers: int, seed: int):
         from tqdm import tqdm
@@ -92,6 +98,35 @@ class Command(BaseCommand):
             for bar in bars:
                 bar.close()
         self.stdout.write(f"Nhập {result.counts.get('dossiers', 0)} hồ sơ: {time.perf_counter() - step:.1f} s")
+
+
+@contextmanager
+def connected_systems(out):
+    """The national portal for the demo: its stand-in (unless a real one is configured) and a sync worker,
+    so that a dossier received in the browser is acknowledged within seconds. Both stop with the demo."""
+    from motcua.standins.process import StandinProcess
+
+    standin = None
+    if not settings.MOTCUA_NATIONAL_PORTAL_URL:
+        standin = StandinProcess(token=secrets.token_hex(16), state_file=settings.VAR_DIR / "portal-standin.json")
+        standin.start()
+        settings.MOTCUA_NATIONAL_PORTAL_URL, settings.MOTCUA_NATIONAL_PORTAL_TOKEN = standin.url, standin.token
+        out.write(f"Cổng DVCQG (bản giả lập cho trình diễn): {standin.url}")
+    env = {**os.environ, "MOTCUA_NATIONAL_PORTAL_URL": settings.MOTCUA_NATIONAL_PORTAL_URL,
+           "MOTCUA_NATIONAL_PORTAL_TOKEN": settings.MOTCUA_NATIONAL_PORTAL_TOKEN,
+           "DJANGO_SETTINGS_MODULE": "motcua.settings"}
+    worker = subprocess.Popen([sys.executable, "-m", "motcua.cli", "sync", "run"], env=env)
+    out.write(f"Tiến trình đồng bộ (motcua sync run): pid {worker.pid}")
+    try:
+        yield
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            worker.kill()
+        if standin is not None:
+            standin.stop()
 
 
 @transaction.atomic
