@@ -39,6 +39,7 @@ INSTALLED_APPS = [
     "motcua.payments",
     "motcua.interchange",
     "motcua.sync",
+    "motcua.datastore",
     "motcua.notify",
     "motcua.office",
     "motcua.indicators",
@@ -145,6 +146,7 @@ MOTCUA_OUTBOX_HANDLERS = {
     "portal.dossier": "motcua.sync.portal.HANDLER",
     "notify.email": "motcua.notify.email.HANDLER",
     "notify.sms": "motcua.notify.sms.HANDLER",
+    "datastore.result": "motcua.datastore.store.HANDLER",
 }
 # How long a worker holds an item it is sending; a worker killed mid-request lets it run out.
 MOTCUA_OUTBOX_LEASE_SECONDS = env_int("MOTCUA_OUTBOX_LEASE_SECONDS", 120)
@@ -170,6 +172,10 @@ if EMAIL_USE_TLS and EMAIL_USE_SSL:
 MOTCUA_SMS_URL = env_str("MOTCUA_SMS_URL", "")
 MOTCUA_SMS_TOKEN = env_str("MOTCUA_SMS_TOKEN", "")
 MOTCUA_SMS_TIMEOUT = env_int("MOTCUA_SMS_TIMEOUT", 10)
+# The personal data store (docs/interop-datastore.md): unset URL, copies of signed results wait in the outbox.
+MOTCUA_DATA_STORE_URL = env_str("MOTCUA_DATA_STORE_URL", "").rstrip("/")
+MOTCUA_DATA_STORE_TOKEN = env_str("MOTCUA_DATA_STORE_TOKEN", "")
+MOTCUA_DATA_STORE_TIMEOUT = env_int("MOTCUA_DATA_STORE_TIMEOUT", 30)
 
 LOGGING = {
     "version": 1,

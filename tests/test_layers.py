@@ -13,7 +13,7 @@ import motcua
 LAYERS = (
     ("lib", ("lib", "env", "formats", "standins")),
     ("record", ("core", "units", "catalog", "changes", "outbox", "dossiers", "feedback", "payments", "interchange")),
-    ("work", ("results", "sync", "notify", "office")),
+    ("work", ("results", "datastore", "notify", "office", "sync")),
     ("index", ("indicators", "reports")),
     ("pages", ("pages", "demo")),
 )

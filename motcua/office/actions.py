@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from motcua.catalog.deadlines import DeadlinePolicy, ProcedureLimit
+from motcua.datastore.store import report_result
 from motcua.dossiers.constants import Channel, Status
 from motcua.dossiers.lifecycle import ConcurrentChange, TransitionError, create_dossier, transition
 from motcua.dossiers.models import Dossier, DossierComponent, Handover
@@ -342,9 +343,10 @@ def check_signable(dossier: Dossier, version: int | None) -> None:
 
 def do_approve_and_sign(dossier: Dossier, *, actor, version: int | None, signed_pdf: bytes, signer_name: str,
                         at=None) -> DossierResult:
-    """The leader approves: store the signed result, give it its result code, mark it for the holder's
-    personal data store. The PDF is rendered and signed before (`pdfs.signed_result`), outside the
-    transaction, because signing is slow and touches no table."""
+    """The leader approves: store the signed result, give it its result code, queue its copy for the
+    holder's personal data store (when the applicant has an identity number; `result_to_data_store` becomes
+    true only when the store acknowledges it, interop.md §3). The PDF is rendered and signed before
+    (`pdfs.signed_result`), outside the transaction, because signing is slow and touches no table."""
     at = at or timezone.now()
     check_signable(dossier, version)
     code = result_code(dossier)
@@ -352,13 +354,16 @@ def do_approve_and_sign(dossier: Dossier, *, actor, version: int | None, signed_
     try:
         with transaction.atomic():
             transition(dossier, "sign_result", actor=actor, at=at,
-                       changes={"e_result_code": code, "e_result_issued_at": at, "result_to_data_store": True},
+                       changes={"e_result_code": code, "e_result_issued_at": at},
                        data={"result_code": code, "signer": signer_name})
             name = files.save("results", PDF, ContentFile(signed_pdf))
             result = DossierResult(dossier=dossier, code=code, sha256=hashlib.sha256(signed_pdf).hexdigest(),
                                    signer_name=signer_name, signed_by=actor, issued_at=at)
             result.file.name = name
             result.save()
+            report_result(result_code=code, dossier_code=dossier.code, procedure=dossier.procedure.code,
+                          id_number=dossier.applicant_id_number, issued_at=at, sha256=result.sha256,
+                          file_name=name, at=at)
             notify_applicant(dossier, "result", {"result_code": code}, at)
     except BaseException:
         files.discard()

@@ -140,13 +140,15 @@ def _resolved(world, dossier):
     return _fresh(dossier)
 
 
-def test_the_leader_signs_the_result_which_gets_its_code_and_goes_to_the_data_store(world, dossier, client_of):
+def test_the_leader_signs_the_result_which_gets_its_code_and_its_copy_queued_for_the_data_store(world, dossier,
+                                                                                             client_of):
     dossier = _resolved(world, dossier)
     assert _post(client_of(world.processor_a), dossier, "phe-duyet-ky-so").status_code == 403
     assert _post(client_of(world.leader_a), dossier, "phe-duyet-ky-so").status_code == 302
     stored = _fresh(dossier)
     result = DossierResult.objects.get(dossier=dossier)
-    assert stored.status == Status.RESOLVED and stored.result_to_data_store
+    # The copy waits in the outbox; the flag follows the store's acknowledgment (tests/datastore/).
+    assert stored.status == Status.RESOLVED and not stored.result_to_data_store
     assert stored.e_result_code == result.code == f"KQ-{dossier.code}" and stored.e_result_issued_at
     assert result.signer_name == "UBND phường Phan Đình Phùng"
     assert result.file.read().startswith(b"%PDF-")

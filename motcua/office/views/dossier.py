@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from motcua.datastore import store
 from motcua.dossiers.constants import PauseKind, Status
 from motcua.dossiers.lifecycle import ACTION_LABELS, TransitionError, allowed_actions
 from motcua.office import actions, forms
@@ -79,6 +80,7 @@ def _page(request, dossier, bound=None, status=200):
         "has_refusal": any(e.action == "refuse" for e in events),
         "has_supplement": any(e.action == "request_supplement" for e in events),
         "result": result,
+        "result_copy": store.copy_of(dossier.code) if result is not None else None,
     }, status=status)
 
 
@@ -105,7 +107,7 @@ def _act(request, code, action, perform, success):
     except TransitionError as error:
         messages.error(request, str(error))
     else:
-        messages.success(request, success % {"code": dossier.code})
+        messages.success(request, (success(dossier) if callable(success) else success) % {"code": dossier.code})
     return redirect("office:dossier", code=dossier.code)
 
 
@@ -224,9 +226,15 @@ def sign(request, code):
             raise TransitionError(str(refusal)) from refusal
         actions.do_approve_and_sign(dossier, actor=request.user, version=data["version"], signed_pdf=signed,
                                     signer_name=signer_name, at=at)
-    return _act(request, code, "sign_result", perform,
-                _("Đã phê duyệt và ký số kết quả hồ sơ %(code)s; kết quả đã được đưa vào kho dữ liệu của người "
-                  "nộp."))
+
+    def signed(dossier):
+        # The copy is only queued now; the store's acknowledgment comes later (interop.md §3).
+        if store.holder_id(dossier.applicant_id_number) is None:
+            return _("Đã phê duyệt và ký số kết quả hồ sơ %(code)s. Hồ sơ không có số định danh cá nhân của người "
+                     "có kết quả nên bản sao kết quả không được gửi vào kho dữ liệu cá nhân.")
+        return _("Đã phê duyệt và ký số kết quả hồ sơ %(code)s; bản sao kết quả sẽ được gửi vào kho dữ liệu cá nhân "
+                 "của người có kết quả.")
+    return _act(request, code, "sign_result", perform, signed)
 
 
 @office_required
