@@ -16,5 +16,6 @@ urlpatterns = [
     path("chi-so/", include("motcua.indicators.page_urls")),
     path("api/v1/", include("motcua.indicators.urls")),
     path("bao-cao/", include("motcua.reports.urls")),
+    path("dong-bo/", include("motcua.sync.urls")),
     path("", include("motcua.office.urls")),
 ]

@@ -6,10 +6,12 @@ from django.utils import timezone
 
 from motcua.dossiers.constants import OPEN_STATUSES, Status
 from motcua.dossiers.models import Dossier
+from motcua.dossiers.national import KIND as PORTAL_KIND
 from motcua.lib.textfold import matches
 from motcua.office.access import office_required
 from motcua.office.clock import DONE, clock_of
 from motcua.office.forms import QueueFilterForm
+from motcua.outbox.models import Item, State
 from motcua.units.calendars import CalendarBook
 
 QUEUE_STATUSES = (*OPEN_STATUSES, Status.RESOLVED)
@@ -17,6 +19,16 @@ QUEUE_STATUSES = (*OPEN_STATUSES, Status.RESOLVED)
 # queue shows the ones with the earliest due times, which are the most urgent whatever the calendar.
 CANDIDATE_LIMIT = 5000
 PAGE_SIZE = 50
+
+
+def mark_unsynced(dossiers) -> None:
+    """Set `unsynced` on each dossier of a page: the portal has not acknowledged its current version yet
+    (never synced, or a version waiting or refused). One query for the whole page."""
+    pending = set(Item.objects.filter(kind=PORTAL_KIND, group__in=[d.code for d in dossiers],
+                                      state__in=(State.WAITING, State.FAILED))
+                  .values_list("group", flat=True).distinct())
+    for dossier in dossiers:
+        dossier.unsynced = dossier.synced_at is None or dossier.code in pending
 
 
 @office_required
@@ -42,6 +54,7 @@ def queue(request):
         rows = [row for row in rows if row[1].urgency == filters["urgency"]]
     rows.sort(key=lambda row: (row[1].urgency == DONE, not row[1].late, row[1].remaining, row[0].code))
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    mark_unsynced([dossier for dossier, _clock in page])
     params = request.GET.copy()
     params.pop("page", None)
     return render(request, "office/queue.html", {
