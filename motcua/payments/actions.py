@@ -25,8 +25,11 @@ def do_record_payment(dossier: Dossier, amount_vnd: int, method: str, actor=None
     with transaction.atomic():
         payment = Payment.objects.create(dossier=dossier, amount_vnd=amount_vnd, method=method,
                                          paid_at=paid_at, reference=reference)
-        # Only the first online payment sets the moment indicator 3.7 reads.
-        changes = {"paid_online_at": paid_at} if method == Method.ONLINE and dossier.paid_online_at is None else {}
+        # Only the first online payment sets the moment indicator 3.7 reads (asked of the database, not of
+        # a dossier object that may be older than another payment).
+        first_online = method == Method.ONLINE and Dossier.objects.filter(
+            pk=dossier.pk, paid_online_at__isnull=True).exists()
+        changes = {"paid_online_at": paid_at} if first_online else {}
         record_change(dossier, "payment", changes, actor=actor, at=paid_at, note=f"{amount_vnd:,} đ",
                       data={"method": method, "reference": reference, "payment": payment.pk})
     dossier.refresh_from_db(fields=["paid_online_at"])
