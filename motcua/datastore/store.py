@@ -23,7 +23,8 @@ from django.core.files.storage import default_storage
 from motcua.changes.tracking import dossiers_changed
 from motcua.dossiers.models import Dossier
 from motcua.lib.workingtime import LOCAL_TZ
-from motcua.outbox.delivery import Acknowledged, Refused, Transient, Unauthorised
+from motcua.outbox import http
+from motcua.outbox.delivery import Refused, Transient
 from motcua.outbox.models import Item
 from motcua.outbox.queue import enqueue
 
@@ -82,22 +83,6 @@ def _headers(extra: dict | None = None) -> dict:
     return {"Authorization": f"Bearer {settings.MOTCUA_DATA_STORE_TOKEN}", **(extra or {})}
 
 
-def _retry_after(response: httpx.Response) -> float | None:
-    try:
-        return max(0.0, float(response.headers.get("Retry-After", "")))
-    except ValueError:
-        return None
-
-
-def _reason(response: httpx.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return f"HTTP {response.status_code}"
-    described = body.get("MoTa") if isinstance(body, dict) else None
-    return f"HTTP {response.status_code}: {described}" if described else f"HTTP {response.status_code}"
-
-
 class DataStoreHandler:
     """The outbox's handler of kind "datastore.result": one item is one result, sent as it was signed."""
 
@@ -116,20 +101,9 @@ class DataStoreHandler:
             # The copy must be the signed file itself; a changed file is never passed on as the result.
             return Refused(f"Tệp {payload['file_name']} không còn khớp mã băm SHA-256 lúc ký; không gửi.")
         headers = _headers({"Idempotency-Key": payload["result_code"]})
-        try:
-            response = httpx.post(f"{settings.MOTCUA_DATA_STORE_URL}{STORE_PATH}",
-                                  json=request_body(payload, pdf), headers=headers,
-                                  timeout=settings.MOTCUA_DATA_STORE_TIMEOUT)
-        except httpx.HTTPError as exc:  # refused connection, reset, timeout: transient
-            return Transient(f"{type(exc).__name__}: {exc}")
-        status = response.status_code
-        if status == 200:
-            return Acknowledged(note=f"MaKetQua {payload['result_code']}")
-        if status == 400:
-            return Refused(_reason(response))
-        if status in (401, 403):
-            return Unauthorised(_reason(response))
-        return Transient(_reason(response), retry_after=_retry_after(response))
+        return http.post(f"{settings.MOTCUA_DATA_STORE_URL}{STORE_PATH}", json=request_body(payload, pdf),
+                         headers=headers, timeout=settings.MOTCUA_DATA_STORE_TIMEOUT,
+                         note=f"MaKetQua {payload['result_code']}")
 
     def acknowledged(self, item, at: datetime) -> None:
         """The store holds the copy: the dossier's `result_to_data_store` (indicators 5.3–5.6) is true from
@@ -159,5 +133,5 @@ def stored_results(id_number: str) -> list[dict]:
     except httpx.HTTPError as exc:
         raise StoreError(f"Không kết nối được kho dữ liệu cá nhân: {exc}") from exc
     if response.status_code != 200:
-        raise StoreError(f"Kho dữ liệu cá nhân trả lời {_reason(response)}")
+        raise StoreError(f"Kho dữ liệu cá nhân trả lời {http.reason(response)}")
     return response.json().get("KetQua", [])

@@ -17,7 +17,8 @@ from motcua.changes.tracking import dossiers_changed
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.national import KIND, idempotency_key
 from motcua.lib.periods import Period
-from motcua.outbox.delivery import Acknowledged, Refused, Transient, Unauthorised
+from motcua.outbox import http
+from motcua.outbox.delivery import Refused
 from motcua.sync.payload import portal_body
 
 __all__ = ["HANDLER", "KIND", "configured", "reconcile"]
@@ -35,22 +36,6 @@ def _headers(extra: dict | None = None) -> dict:
     return {"Authorization": f"Bearer {settings.MOTCUA_NATIONAL_PORTAL_TOKEN}", **(extra or {})}
 
 
-def _retry_after(response: httpx.Response) -> float | None:
-    try:
-        return max(0.0, float(response.headers.get("Retry-After", "")))
-    except ValueError:
-        return None
-
-
-def _reason(response: httpx.Response) -> str:
-    try:
-        body = response.json()
-    except ValueError:
-        return f"HTTP {response.status_code}"
-    described = body.get("MoTa") if isinstance(body, dict) else None
-    return f"HTTP {response.status_code}: {described}" if described else f"HTTP {response.status_code}"
-
-
 class PortalHandler:
     coalesce = True
 
@@ -61,21 +46,10 @@ class PortalHandler:
             return Refused(f"Hồ sơ {item.group} không còn trong hệ thống.")
         body = portal_body(dossier)
         headers = _headers({"Idempotency-Key": idempotency_key(dossier.code, body["PhienBan"])})
-        try:
-            response = httpx.post(f"{settings.MOTCUA_NATIONAL_PORTAL_URL}/dong-bo-ho-so", json=body,
-                                  headers=headers, timeout=settings.MOTCUA_NATIONAL_PORTAL_TIMEOUT)
-        except httpx.HTTPError as exc:  # refused connection, reset, timeout: transient
-            return Transient(f"{type(exc).__name__}: {exc}")
-        status = response.status_code
-        if status == 200:
-            return Acknowledged(note=f"PhienBan {body['PhienBan']}")
-        if status == 409:
-            return Acknowledged(note=f"the portal holds a newer version: {_reason(response)}")
-        if status == 400:
-            return Refused(_reason(response))
-        if status in (401, 403):
-            return Unauthorised(_reason(response))
-        return Transient(_reason(response), retry_after=_retry_after(response))
+        # 409 "CU": the portal already holds a newer version, so this one needs no resending.
+        return http.post(f"{settings.MOTCUA_NATIONAL_PORTAL_URL}/dong-bo-ho-so", json=body, headers=headers,
+                         timeout=settings.MOTCUA_NATIONAL_PORTAL_TIMEOUT, note=f"PhienBan {body['PhienBan']}",
+                         also_acknowledged=(409,))
 
     def acknowledged(self, item, at: datetime) -> None:
         """`synced_at` is the first acknowledgment's time and never changes after (interop.md)."""
@@ -99,7 +73,7 @@ def held_at_portal(date_from: date, date_to: date) -> dict[str, dict]:
     except httpx.HTTPError as exc:
         raise PortalError(f"Không kết nối được Cổng DVCQG: {exc}") from exc
     if response.status_code != 200:
-        raise PortalError(f"Cổng DVCQG trả lời {_reason(response)}")
+        raise PortalError(f"Cổng DVCQG trả lời {http.reason(response)}")
     return {row["MaHoSo"]: row for row in response.json().get("HoSo", [])}
 
 

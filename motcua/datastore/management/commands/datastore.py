@@ -7,19 +7,15 @@ Sends the copies of signed results to the personal data store (docs/interop-data
 import json
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Count
 
 from motcua.datastore import store
+from motcua.outbox import commands
+from motcua.outbox.commands import USAGE
 from motcua.outbox.models import Item, State
-from motcua.outbox.worker import UnauthorisedError, Worker
-
-USAGE, WORK_REMAINS = 2, 3
 
 
 def status_counts() -> dict:
-    counts = dict(Item.objects.filter(kind=store.KIND).values_list("state").annotate(n=Count("id")))
-    return {"waiting": counts.get(State.WAITING, 0), "failed": counts.get(State.FAILED, 0),
-            "acknowledged": counts.get(State.ACKNOWLEDGED, 0)}
+    return commands.status_counts(store.KIND)
 
 
 def failures() -> list[dict]:
@@ -33,9 +29,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
-        run = verbs.add_parser("run", help="Gửi các bản sao kết quả đang chờ")
-        run.add_argument("--until-idle", action="store_true", help="Dừng khi không còn gì chờ gửi")
-        run.add_argument("--max-seconds", type=float, default=None, help="Dừng sau N giây (mã thoát 3 nếu còn việc)")
+        commands.add_run_parser(verbs, "Gửi các bản sao kết quả đang chờ")
         status = verbs.add_parser("status", help="Số bản sao chờ gửi, bị từ chối (kèm lý do), đã được xác nhận")
         status.add_argument("--json", action="store_true")
 
@@ -58,14 +52,5 @@ class Command(BaseCommand):
             self.stdout.write(f"{failure['MaKetQua']} (hồ sơ {failure['MaHoSo']}): {failure['reason']}")
 
     def run(self, until_idle: bool, max_seconds: float | None):
-        worker = Worker(kinds=[store.KIND])
-        worker.stop_on_signals()
-        try:
-            result = worker.run(until_idle=until_idle, max_seconds=max_seconds)
-        except UnauthorisedError as exc:
-            raise CommandError(f"Kho dữ liệu cá nhân từ chối thông tin xác thực ({exc}); dừng, không đánh dấu lỗi "
-                               f"bản sao nào.", returncode=USAGE) from None
-        self.stderr.write(f"Đã gửi {result.sent}, được xác nhận {result.acknowledged}, bị từ chối {result.refused}, "
-                          f"lỗi tạm thời {result.transient}.")
-        if worker.waiting():
-            raise CommandError(f"Còn {worker.waiting()} bản sao kết quả chờ gửi.", returncode=WORK_REMAINS)
+        commands.run_worker(self, [store.KIND], until_idle, max_seconds, other_side="Kho dữ liệu cá nhân",
+                            items="bản sao kết quả")

@@ -7,13 +7,10 @@ import json
 from datetime import date
 
 from django.core.management.base import BaseCommand, CommandError
-from django.db.models import Count
 
-from motcua.outbox.models import Item, State
-from motcua.outbox.worker import UnauthorisedError, Worker
+from motcua.outbox import commands
+from motcua.outbox.commands import USAGE, WORK_REMAINS
 from motcua.sync import portal
-
-USAGE, WORK_REMAINS = 2, 3
 
 
 def _date(text: str, name: str) -> date:
@@ -24,9 +21,7 @@ def _date(text: str, name: str) -> date:
 
 
 def status_counts() -> dict:
-    counts = dict(Item.objects.filter(kind=portal.KIND).values_list("state").annotate(n=Count("id")))
-    return {"waiting": counts.get(State.WAITING, 0), "failed": counts.get(State.FAILED, 0),
-            "acknowledged": counts.get(State.ACKNOWLEDGED, 0)}
+    return commands.status_counts(portal.KIND)
 
 
 class Command(BaseCommand):
@@ -34,9 +29,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         verbs = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
-        run = verbs.add_parser("run", help="Gửi các phiên bản hồ sơ đang chờ")
-        run.add_argument("--until-idle", action="store_true", help="Dừng khi không còn gì chờ gửi")
-        run.add_argument("--max-seconds", type=float, default=None, help="Dừng sau N giây (mã thoát 3 nếu còn việc)")
+        commands.add_run_parser(verbs, "Gửi các phiên bản hồ sơ đang chờ")
         status = verbs.add_parser("status", help="Số phiên bản hồ sơ chờ gửi, bị từ chối, đã được xác nhận")
         status.add_argument("--json", action="store_true")
         reconcile = verbs.add_parser("reconcile", help="Đối soát với Cổng DVCQG")
@@ -61,17 +54,8 @@ class Command(BaseCommand):
             self.reconcile(_date(options["date_from"], "--from"), _date(options["date_to"], "--to"), options["json"])
 
     def run(self, until_idle: bool, max_seconds: float | None):
-        worker = Worker(kinds=[portal.KIND])
-        worker.stop_on_signals()
-        try:
-            result = worker.run(until_idle=until_idle, max_seconds=max_seconds)
-        except UnauthorisedError as exc:
-            raise CommandError(f"Cổng DVCQG từ chối thông tin xác thực ({exc}); dừng, không đánh dấu lỗi hồ sơ nào.",
-                               returncode=USAGE) from None
-        self.stderr.write(f"Đã gửi {result.sent}, được xác nhận {result.acknowledged}, bị từ chối {result.refused}, "
-                          f"lỗi tạm thời {result.transient}.")
-        if worker.waiting():
-            raise CommandError(f"Còn {worker.waiting()} phiên bản hồ sơ chờ gửi.", returncode=WORK_REMAINS)
+        commands.run_worker(self, [portal.KIND], until_idle, max_seconds, other_side="Cổng DVCQG",
+                            items="phiên bản hồ sơ")
 
     def reconcile(self, date_from: date, date_to: date, as_json: bool):
         if date_from > date_to:
