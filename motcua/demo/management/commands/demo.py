@@ -2,7 +2,7 @@
 
 Migrates, loads the reference, generates and imports demo dossiers (unless the database already has
 some), creates the demo logins, prints what it did, then runs the development server on 127.0.0.1 with
-the national portal's stand-in and a sync worker beside it.
+the stand-ins of the national portal, the personal data store and the SMS provider, and their workers.
 """
 
 import os
@@ -100,32 +100,50 @@ class Command(BaseCommand):
         self.stdout.write(f"Nhập {result.counts.get('dossiers', 0)} hồ sơ: {time.perf_counter() - step:.1f} s")
 
 
+# The systems we do not own, for the demo: (stand-in module, URL setting, token setting, URL suffix, worker).
+DEMO_SYSTEMS = (
+    ("motcua.standins.portal", "MOTCUA_NATIONAL_PORTAL_URL", "MOTCUA_NATIONAL_PORTAL_TOKEN", "", "sync",
+     "Cổng DVCQG"),
+    ("motcua.standins.datastore", "MOTCUA_DATA_STORE_URL", "MOTCUA_DATA_STORE_TOKEN", "", "datastore",
+     "Kho dữ liệu cá nhân"),
+    ("motcua.standins.sms", "MOTCUA_SMS_URL", "MOTCUA_SMS_TOKEN", "/sms", "notify", "Nhà cung cấp SMS"),
+)
+
+
 @contextmanager
 def connected_systems(out):
-    """The national portal for the demo: its stand-in (unless a real one is configured) and a sync worker,
-    so that a dossier received in the browser is acknowledged within seconds. Both stop with the demo."""
+    """The national portal, the personal data store and the SMS provider for the demo: their stand-ins
+    (unless a real one is configured) and one outbox worker each, so that a dossier received in the browser
+    is acknowledged within seconds. Everything stops with the demo."""
     from motcua.standins.process import StandinProcess
 
-    standin = None
-    if not settings.MOTCUA_NATIONAL_PORTAL_URL:
-        standin = StandinProcess(token=secrets.token_hex(16), state_file=settings.VAR_DIR / "portal-standin.json")
-        standin.start()
-        settings.MOTCUA_NATIONAL_PORTAL_URL, settings.MOTCUA_NATIONAL_PORTAL_TOKEN = standin.url, standin.token
-        out.write(f"Cổng DVCQG (bản giả lập cho trình diễn): {standin.url}")
-    env = {**os.environ, "MOTCUA_NATIONAL_PORTAL_URL": settings.MOTCUA_NATIONAL_PORTAL_URL,
-           "MOTCUA_NATIONAL_PORTAL_TOKEN": settings.MOTCUA_NATIONAL_PORTAL_TOKEN,
-           "DJANGO_SETTINGS_MODULE": "motcua.settings"}
-    worker = subprocess.Popen([sys.executable, "-m", "motcua.cli", "sync", "run"], env=env)
-    out.write(f"Tiến trình đồng bộ (motcua sync run): pid {worker.pid}")
+    standins, workers = [], []
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "motcua.settings"}
     try:
+        for module, url_setting, token_setting, suffix, _command, label in DEMO_SYSTEMS:
+            if not getattr(settings, url_setting):
+                name = module.rsplit(".", 1)[1]
+                standin = StandinProcess(module=module, token=secrets.token_hex(16),
+                                         state_file=settings.VAR_DIR / f"{name}-standin.json")
+                standin.start()
+                standins.append(standin)
+                setattr(settings, url_setting, standin.url + suffix)
+                setattr(settings, token_setting, standin.token)
+                out.write(f"{label} (bản giả lập cho trình diễn): {standin.url}")
+            env[url_setting], env[token_setting] = getattr(settings, url_setting), getattr(settings, token_setting)
+        for *_rest, command, _label in DEMO_SYSTEMS:
+            workers.append(subprocess.Popen([sys.executable, "-m", "motcua.cli", command, "run"], env=env))
+            out.write(f"Tiến trình gửi đi: motcua {command} run (pid {workers[-1].pid})")
         yield
     finally:
-        worker.terminate()
-        try:
-            worker.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            worker.kill()
-        if standin is not None:
+        for worker in workers:
+            worker.terminate()
+        for worker in workers:
+            try:
+                worker.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+        for standin in standins:
             standin.stop()
 
 
