@@ -15,7 +15,11 @@ Control (no auth; only on the stand-in):
   the connection without an answer), `status` (`status`, optional `retry_after`, `body`; nothing
   stored), `slow` (`seconds`, then as usual), `store_then_error` (as usual, then answer `status`
   (default 500) or close the connection if `close`), `twice` (the request is delivered twice: handled
-  twice, the first answer sent), `unauthorised` (401).
+  twice, the first answer sent), `unauthorised` (401). `"times": -1` keeps a fault until cleared;
+  `"rate": p` (0 < p ≤ 1) makes it strike each request with probability p, and a request it spares goes
+  on to the next queued fault (only strikes use up `times`): `{"kind": "status", "status": 503,
+  "rate": 0.2, "times": -1}` fails about one request in five, indefinitely. `faults_pending` is -1 while
+  an indefinite fault is queued.
 - `POST /_standin/down` `{"seconds": s}` or `{"until": "clear"}`: every portal request meanwhile is
   closed without an answer. `POST /_standin/clear`: no faults, not down.
 - `GET /_standin/state`, `POST /_standin/reset` (forget everything, the state file too).
@@ -30,6 +34,7 @@ import argparse
 import json
 import math
 import os
+import random
 import re
 import signal
 import socket
@@ -140,8 +145,11 @@ def validate_faults(payload) -> list[dict]:
         if kind not in FAULT_KINDS:
             raise Invalid(f"{where}.kind: phải là một trong {', '.join(FAULT_KINDS)}")
         times = fault.setdefault("times", 1)
-        if not _is_int(times) or times < 1:
-            raise Invalid(f"{where}.times: phải là số nguyên ≥ 1")
+        if not _is_int(times) or (times < 1 and times != -1):
+            raise Invalid(f"{where}.times: phải là số nguyên ≥ 1, hoặc -1 (đến khi xóa)")
+        if "rate" in fault and not (isinstance(fault["rate"], int | float) and not isinstance(fault["rate"], bool)
+                                    and 0 < fault["rate"] <= 1):
+            raise Invalid(f"{where}.rate: phải là xác suất trong (0, 1]")
         path = fault.setdefault("path", SYNC_PATH)
         if path != "*" and path not in PORTAL_PATHS:
             raise Invalid(f"{where}.path: phải là {', '.join(PORTAL_PATHS)} hoặc *")
@@ -180,6 +188,7 @@ class PortalState:
         self._empty()
         self.faults: list[dict] = []
         self.down_until: float | None = None  # time.monotonic() deadline; math.inf = until cleared
+        self.random = random.Random()  # draws for faults with a "rate"
         if self.state_file and self.state_file.exists():
             self._load()
 
@@ -229,17 +238,25 @@ class PortalState:
             return False
 
     def take_fault(self, path: str) -> dict | None:
-        """The first queued fault for `path`, one use of it consumed."""
+        """The first queued fault for `path` that strikes (one with a "rate" may spare the request), one use
+        of it consumed (none of an indefinite one)."""
         with self.lock:
             for index, fault in enumerate(self.faults):
-                if fault["path"] in (path, "*"):
+                if fault["path"] not in (path, "*"):
+                    continue
+                if "rate" in fault and self.random.random() >= fault["rate"]:
+                    continue
+                if fault["times"] != -1:
                     fault["times"] -= 1
                     if fault["times"] <= 0:
                         del self.faults[index]
-                    return dict(fault)
+                return dict(fault)
         return None
 
     def faults_pending(self) -> int:
+        """Uses left of the queued faults; -1 while an indefinite one is queued."""
+        if any(fault["times"] == -1 for fault in self.faults):
+            return -1
         return sum(fault["times"] for fault in self.faults)
 
     # The portal ----------------------------------------------------------------------------------------

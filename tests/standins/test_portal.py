@@ -251,7 +251,34 @@ def test_a_bad_fault_is_refused_by_the_control_path(portal_standin):
         portal_standin.faults([{"kind": "status"}])
     with pytest.raises(StandinError, match="seconds"):
         portal_standin.faults([{"kind": "slow"}])
+    for rate in (0, 1.5, "0.2", True):
+        with pytest.raises(StandinError, match="rate"):
+            portal_standin.faults([{"kind": "status", "status": 503, "rate": rate}])
+    for times in (0, -2):
+        with pytest.raises(StandinError, match="times"):
+            portal_standin.faults([{"kind": "down", "times": times}])
     assert portal_standin.state()["faults_pending"] == 0
+
+
+def test_an_indefinite_fault_with_a_rate_fails_that_share_of_requests_until_cleared(portal_standin):
+    portal_standin.faults([{"kind": "status", "status": 503, "rate": 0.2, "times": -1}])
+    assert portal_standin.state()["faults_pending"] == -1
+    codes = [send(portal_standin, body(version=n)).status_code for n in range(1, 301)]
+    failed = codes.count(503)
+    assert set(codes) == {200, 503} and 30 <= failed <= 95  # 60 expected; far outside is a bug
+    state = portal_standin.state()
+    assert len(state["stored"]) == 300 - failed and state["faults_pending"] == -1  # still queued
+    portal_standin.clear()
+    assert [send(portal_standin, body(version=400 + n)).status_code for n in range(20)] == [200] * 20
+
+
+def test_a_request_a_rate_fault_spares_goes_on_to_the_next_fault_and_only_strikes_use_it_up(portal_standin):
+    portal_standin.faults([{"kind": "status", "status": 500, "rate": 1.0, "times": 2},
+                           {"kind": "status", "status": 503, "rate": 1e-9, "times": -1},
+                           {"kind": "status", "status": 502}])
+    codes = [send(portal_standin, body(version=n)).status_code for n in range(1, 6)]
+    assert codes == [500, 500, 502, 200, 200]  # the nearly-never fault spares them all
+    assert portal_standin.state()["faults_pending"] == -1
 
 
 # Reconciliation, restart, reset ------------------------------------------------------------------------------
