@@ -81,14 +81,18 @@ class Worker:
 
     # -- one pass -----------------------------------------------------------------------------------------
 
-    def claim(self) -> list[Item]:
-        now = self.clock()
+    def _claimable(self, now: datetime):
+        """Waiting items that no worker holds and that head their group (no older waiting item of the same
+        kind and group), due now or later."""
         older_waiting = Item.objects.filter(kind=OuterRef("kind"), group=OuterRef("group"), state=State.WAITING,
                                             id__lt=OuterRef("id"))
-        candidates = (Item.objects.filter(kind__in=self.kinds, state=State.WAITING, next_attempt_at__lte=now)
-                      .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
-                      .filter(Q(group="") | ~Exists(older_waiting))
-                      .order_by("next_attempt_at", "id"))
+        return (Item.objects.filter(kind__in=self.kinds, state=State.WAITING)
+                .filter(Q(leased_until__isnull=True) | Q(leased_until__lt=now))
+                .filter(Q(group="") | ~Exists(older_waiting)))
+
+    def claim(self) -> list[Item]:
+        now = self.clock()
+        candidates = self._claimable(now).filter(next_attempt_at__lte=now).order_by("next_attempt_at", "id")
         with transaction.atomic():
             if connection.features.has_select_for_update_skip_locked:
                 candidates = candidates.select_for_update(skip_locked=True, of=("self",))
@@ -164,11 +168,16 @@ class Worker:
     def waiting(self) -> int:
         return Item.objects.filter(kind__in=self.kinds, state=State.WAITING).count()
 
-    def next_due(self) -> datetime | None:
+    def next_due(self, poll: float | None = None) -> datetime | None:
+        """When this worker may next find something to claim: the earliest try due among the items it could
+        claim, or, while other workers hold items, the end of their leases, looked at again every `poll`
+        seconds (they usually finish long before). None when nothing waits."""
         now = self.clock()
-        pending = Item.objects.filter(kind__in=self.kinds, state=State.WAITING)
-        due = pending.aggregate(at=Min("next_attempt_at"))["at"]
-        leased = pending.filter(leased_until__gt=now).aggregate(at=Min("leased_until"))["at"]
+        due = self._claimable(now).aggregate(at=Min("next_attempt_at"))["at"]
+        leased = (Item.objects.filter(kind__in=self.kinds, state=State.WAITING, leased_until__gte=now)
+                  .aggregate(at=Min("leased_until"))["at"])
+        if leased is not None and poll is not None:
+            leased = min(leased, now + timedelta(seconds=poll))
         return min((m for m in (due, leased) if m is not None), default=None)
 
     def run(self, until_idle: bool = False, max_seconds: float | None = None, poll: float = 1.0) -> RunResult:
@@ -195,7 +204,9 @@ class Worker:
                 break
             if one.sent == 0:
                 # Nothing was due: sleep until the next try is due (polling for new items as a service).
-                due = self.next_due()
+                due = self.next_due(poll)
+                if due is None and until_idle:
+                    break  # another worker delivered what was left after this one counted it
                 pause = 60.0 if due is None else (due - self.clock()).total_seconds()
                 if not until_idle:
                     pause = min(pause, poll)
