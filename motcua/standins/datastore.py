@@ -23,7 +23,6 @@ With `--state-file`, what was stored is written there atomically before answerin
 
 from __future__ import annotations
 
-import argparse
 import base64
 import binascii
 import hashlib
@@ -31,16 +30,15 @@ import json
 import math
 import os
 import re
-import signal
 import sys
 import tempfile
 import time
 from datetime import UTC, datetime
-from http.server import ThreadingHTTPServer
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from motcua.standins import portal
 from motcua.standins.portal import Dropped, Invalid, PortalHandler, PortalState, parse_portal_time
+from motcua.standins.serving import StandinServer, serve
 
 STORE_PATH = "/ket-qua"
 TEXT_FIELDS = ("MaKetQua", "MaHoSo", "MaTTHC")
@@ -226,7 +224,7 @@ class StoreHandler(PortalHandler):
     """The portal stand-in's plumbing (answers, dropped connections, control paths), this store's routes."""
 
     server_version = "motcua-standin-datastore/1"
-    server: StoreServer
+    server: StandinServer
 
     def _route(self, method: str, raw: bytes) -> None:
         url = urlsplit(self.path)
@@ -332,46 +330,9 @@ class StoreHandler(PortalHandler):
         return 200, self.server.state.listing(values[0])
 
 
-class StoreServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, address: tuple[str, int], token: str, state_file=None, verbose: bool = False):
-        self.token = token
-        self.verbose = verbose
-        self.state = StoreState(state_file)
-        super().__init__(address, StoreHandler)
-
-    @property
-    def url(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host}:{port}"
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m motcua.standins.datastore",
-                                     description=__doc__.split("\n")[0])
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=0, help="0 = any free port")
-    parser.add_argument("--token", required=True, help="the Bearer token the store accepts")
-    parser.add_argument("--state-file", help="keep what was stored here (JSON), read at start")
-    parser.add_argument("--verbose", action="store_true", help="log each request to stderr")
-    args = parser.parse_args(argv)
-
-    server = StoreServer((args.host, args.port), args.token, args.state_file, args.verbose)
-
-    def stop(signum, frame):
-        raise SystemExit(0)
-
-    signal.signal(signal.SIGTERM, stop)
-    print(f"listening on {server.url}", flush=True)
-    try:
-        server.serve_forever(poll_interval=0.1)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-    return 0
+    return serve("python -m motcua.standins.datastore", __doc__.split("\n")[0], StoreState, StoreHandler, argv,
+                 token_help="the Bearer token the store accepts")
 
 
 if __name__ == "__main__":

@@ -30,22 +30,22 @@ request that changed it, before answering, and read at start: a killed stand-in 
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import os
 import random
 import re
-import signal
 import socket
 import sys
 import tempfile
 import threading
 import time
 from datetime import UTC, date, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
+
+from motcua.standins.serving import StandinServer, serve
 
 SYNC_PATH = "/dong-bo-ho-so"
 RECONCILE_PATH = "/doi-soat"
@@ -350,7 +350,7 @@ class Dropped(Exception):
 class PortalHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "motcua-standin-portal/1"
-    server: PortalServer
+    server: StandinServer
 
     # Plumbing ------------------------------------------------------------------------------------------
 
@@ -538,45 +538,9 @@ class PortalHandler(BaseHTTPRequestHandler):
         self._answer(200, {"reset": True})
 
 
-class PortalServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, address: tuple[str, int], token: str, state_file=None, verbose: bool = False):
-        self.token = token
-        self.verbose = verbose
-        self.state = PortalState(state_file)
-        super().__init__(address, PortalHandler)
-
-    @property
-    def url(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host}:{port}"
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m motcua.standins.portal", description=__doc__.split("\n")[0])
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=0, help="0 = any free port")
-    parser.add_argument("--token", required=True, help="the Bearer token the portal accepts")
-    parser.add_argument("--state-file", help="keep what was stored here (JSON), read at start")
-    parser.add_argument("--verbose", action="store_true", help="log each request to stderr")
-    args = parser.parse_args(argv)
-
-    server = PortalServer((args.host, args.port), args.token, args.state_file, args.verbose)
-
-    def stop(signum, frame):
-        raise SystemExit(0)
-
-    signal.signal(signal.SIGTERM, stop)
-    print(f"listening on {server.url}", flush=True)
-    try:
-        server.serve_forever(poll_interval=0.1)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-    return 0
+    return serve("python -m motcua.standins.portal", __doc__.split("\n")[0], PortalState, PortalHandler, argv,
+                 token_help="the Bearer token the portal accepts")
 
 
 if __name__ == "__main__":

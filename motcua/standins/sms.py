@@ -24,21 +24,21 @@ and read at start.
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import os
 import re
-import signal
 import socket
 import sys
 import tempfile
 import threading
 import time
 from datetime import UTC, datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from pathlib import Path
 from urllib.parse import urlsplit
+
+from motcua.standins.serving import StandinServer, serve
 
 SMS_PATH = "/sms"
 MOBILE = re.compile(r"(0|\+84)(3|5|7|8|9)\d{8}")
@@ -208,7 +208,7 @@ class Dropped(Exception):
 class SmsHandler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "motcua-standin-sms/1"
-    server: SmsServer
+    server: StandinServer
 
     def log_message(self, format, *args):  # noqa: A002 - the stdlib's name
         if self.server.verbose:
@@ -343,45 +343,9 @@ class SmsHandler(BaseHTTPRequestHandler):
         self._answer(200, {"reset": True})
 
 
-class SmsServer(ThreadingHTTPServer):
-    daemon_threads = True
-    allow_reuse_address = True
-
-    def __init__(self, address: tuple[str, int], token: str, state_file=None, verbose: bool = False):
-        self.token = token
-        self.verbose = verbose
-        self.state = SmsState(state_file)
-        super().__init__(address, SmsHandler)
-
-    @property
-    def url(self) -> str:
-        host, port = self.server_address[:2]
-        return f"http://{host}:{port}"
-
-
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m motcua.standins.sms", description=__doc__.split("\n")[0])
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=0, help="0 = any free port")
-    parser.add_argument("--token", required=True, help="the Bearer token the provider accepts")
-    parser.add_argument("--state-file", help="keep the messages here (JSON), read at start")
-    parser.add_argument("--verbose", action="store_true", help="log each request to stderr")
-    args = parser.parse_args(argv)
-
-    server = SmsServer((args.host, args.port), args.token, args.state_file, args.verbose)
-
-    def stop(signum, frame):
-        raise SystemExit(0)
-
-    signal.signal(signal.SIGTERM, stop)
-    print(f"listening on {server.url}", flush=True)
-    try:
-        server.serve_forever(poll_interval=0.1)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-    return 0
+    return serve("python -m motcua.standins.sms", __doc__.split("\n")[0], SmsState, SmsHandler, argv,
+                 token_help="the Bearer token the provider accepts")
 
 
 if __name__ == "__main__":
