@@ -39,7 +39,8 @@ class Item(models.Model):
         verbose_name_plural = _("hàng đợi gửi đi")
         constraints = [models.UniqueConstraint(fields=["kind", "key"], name="outbox_item_once")]
         indexes = [
-            models.Index(fields=["state", "next_attempt_at"], name="outbox_due"),
+            # The claim's order, so that it reads the first due items instead of sorting the whole backlog.
+            models.Index(fields=["state", "next_attempt_at", "id"], name="outbox_due_order"),
             models.Index(fields=["kind", "group", "state"], name="outbox_group"),
         ]
 
