@@ -22,7 +22,7 @@ from django.core.files.storage import default_storage
 
 from motcua.changes.tracking import dossiers_changed
 from motcua.dossiers.models import Dossier
-from motcua.lib.workingtime import LOCAL_TZ
+from motcua.lib.vnformat import national_time
 from motcua.outbox import http
 from motcua.outbox.delivery import Refused, Transient
 from motcua.outbox.models import Item
@@ -62,18 +62,13 @@ def copy_of(dossier_code: str) -> Item | None:
     return Item.objects.filter(kind=KIND, group=dossier_code).order_by("-id").first()
 
 
-def store_time(at: datetime) -> str:
-    """Local time as `yyyyMMddHHmmss`, the national systems' convention."""
-    return at.astimezone(LOCAL_TZ).strftime("%Y%m%d%H%M%S")
-
-
 def request_body(payload: dict, pdf: bytes) -> dict:
     return {
         "MaKetQua": payload["result_code"],
         "MaHoSo": payload["dossier_code"],
         "MaTTHC": payload["procedure"],
         "SoDinhDanh": payload["id_number"],
-        "NgayCap": store_time(datetime.fromisoformat(payload["issued_at"])),
+        "NgayCap": national_time(datetime.fromisoformat(payload["issued_at"])),
         "SHA256": payload["sha256"],
         "TepPDF": base64.b64encode(pdf).decode("ascii"),
     }

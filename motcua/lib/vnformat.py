@@ -99,3 +99,8 @@ def long_moment(at: datetime | None) -> str:
 def money(amount: int) -> str:
     """"100.000 đồng"."""
     return f"{number(amount)} đồng"
+
+
+def national_time(at: datetime | None) -> str | None:
+    """Local time as `yyyyMMddHHmmss`, the national systems' convention (interop.md), or None."""
+    return None if at is None else at.astimezone(LOCAL_TZ).strftime("%Y%m%d%H%M%S")

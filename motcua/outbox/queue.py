@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from motcua.outbox.models import Item, State
+from motcua.outbox.models import Item
 
 
 def enqueue(kind: str, key: str, payload: dict, group: str = "", at=None) -> Item | None:
@@ -21,9 +21,3 @@ def enqueue(kind: str, key: str, payload: dict, group: str = "", at=None) -> Ite
             return None
         raise
 
-
-def enqueue_acknowledged(kind: str, key: str, payload: dict, group: str, at) -> None:
-    """Record a message the other side already holds (imported history): counted, never sent."""
-    Item.objects.get_or_create(kind=kind, key=key, defaults=dict(
-        group=group, payload=payload, created_at=at, next_attempt_at=at, state=State.ACKNOWLEDGED,
-        acknowledged_at=at))

@@ -2,15 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from motcua.dossiers.national import portal_version
-from motcua.lib.workingtime import LOCAL_TZ
-
-
-def portal_time(at: datetime | None) -> str | None:
-    """Local time as `yyyyMMddHHmmss`, or None."""
-    return None if at is None else at.astimezone(LOCAL_TZ).strftime("%Y%m%d%H%M%S")
+from motcua.lib.vnformat import national_time
 
 
 def portal_body(dossier) -> dict:
@@ -23,11 +16,11 @@ def portal_body(dossier) -> dict:
         "MaDonViTiepNhan": dossier.received_by.code,
         "KenhThucHien": int(dossier.channel),
         "TrangThaiHoSo": int(dossier.status),
-        "NgayTiepNhan": portal_time(dossier.received_at),
-        "NgayHenTra": portal_time(dossier.due_at),
-        "NgayKetThucXuLy": portal_time(dossier.resolved_at),
-        "NgayTra": portal_time(dossier.returned_at),
+        "NgayTiepNhan": national_time(dossier.received_at),
+        "NgayHenTra": national_time(dossier.due_at),
+        "NgayKetThucXuLy": national_time(dossier.resolved_at),
+        "NgayTra": national_time(dossier.returned_at),
         "LePhi": int(dossier.fee_vnd or 0),
-        "NgayThanhToanTrucTuyen": portal_time(dossier.paid_online_at),
+        "NgayThanhToanTrucTuyen": national_time(dossier.paid_online_at),
         "MaKetQuaDienTu": dossier.e_result_code or None,
     }
