@@ -33,6 +33,7 @@ INSTALLED_APPS = [
     "motcua.changes",
     "motcua.outbox",
     "motcua.units",
+    "motcua.citizens",
     "motcua.catalog",
     "motcua.dossiers",
     "motcua.feedback",
@@ -41,10 +42,12 @@ INSTALLED_APPS = [
     "motcua.sync",
     "motcua.datastore",
     "motcua.notify",
+    "motcua.applications",
     "motcua.office",
     "motcua.indicators",
     "motcua.reports",
     "motcua.pages",
+    "motcua.portal",
     "motcua.demo",
 ]
 

@@ -17,5 +17,8 @@ urlpatterns = [
     path("api/v1/", include("motcua.indicators.urls")),
     path("bao-cao/", include("motcua.reports.urls")),
     path("dong-bo/", include("motcua.sync.urls")),
+    path("dich-vu-cong/", include("motcua.citizens.urls")),
+    path("dich-vu-cong/", include("motcua.portal.urls")),
+    path("thanh-toan/", include("motcua.payments.urls")),
     path("", include("motcua.office.urls")),
 ]

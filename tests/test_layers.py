@@ -12,10 +12,10 @@ import motcua
 
 LAYERS = (
     ("lib", ("lib", "env", "formats", "standins")),
-    ("record", ("core", "units", "catalog", "changes", "outbox", "dossiers", "feedback", "payments", "interchange")),
-    ("work", ("results", "datastore", "notify", "office", "sync")),
+    ("record", ("core", "units", "citizens", "catalog", "changes", "outbox", "dossiers", "feedback", "payments", "interchange")),
+    ("work", ("results", "datastore", "notify", "applications", "office", "sync")),
     ("index", ("indicators", "reports")),
-    ("pages", ("pages", "demo")),
+    ("pages", ("pages", "portal", "demo")),
 )
 RANK = {app: rank for rank, app in enumerate(app for _layer, apps in LAYERS for app in apps)}
 # The project's entry points sit above every app.

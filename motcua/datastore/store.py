@@ -130,3 +130,25 @@ def stored_results(id_number: str) -> list[dict]:
     if response.status_code != 200:
         raise StoreError(f"Kho dữ liệu cá nhân trả lời {http.reason(response)}")
     return response.json().get("KetQua", [])
+
+
+def stored_result(result_code: str) -> dict:
+    """`GET /ket-qua/{MaKetQua}`: one stored result with its file; the signed PDF is checked against the
+    SHA-256 the store lists before it is returned as `pdf` (bytes). StoreError when absent or altered."""
+    try:
+        response = httpx.get(f"{settings.MOTCUA_DATA_STORE_URL}{STORE_PATH}/{result_code}", headers=_headers(),
+                             timeout=settings.MOTCUA_DATA_STORE_TIMEOUT)
+    except httpx.HTTPError as exc:
+        raise StoreError(f"Không kết nối được kho dữ liệu cá nhân: {exc}") from exc
+    if response.status_code == 404:
+        raise StoreError(f"Kho dữ liệu cá nhân không có kết quả {result_code}.")
+    if response.status_code != 200:
+        raise StoreError(f"Kho dữ liệu cá nhân trả lời {http.reason(response)}")
+    body = response.json()
+    try:
+        pdf = base64.b64decode(body["TepPDF"], validate=True)
+    except (KeyError, ValueError) as exc:
+        raise StoreError(f"Kết quả {result_code} trong kho không có tệp hợp lệ.") from exc
+    if hashlib.sha256(pdf).hexdigest() != body.get("SHA256"):
+        raise StoreError(f"Tệp của kết quả {result_code} không khớp mã băm SHA-256 đã lưu.")
+    return {**body, "pdf": pdf}

@@ -1,0 +1,148 @@
+"""Drafts of online applications: opened, saved at every change, with their components attached.
+
+Every function here is one change, made whole or not at all; errors are `ApplicationError`s whose
+`field` names the form field or component (`component:<key>`) the Vietnamese message is about.
+"""
+
+import hashlib
+import uuid
+from datetime import datetime
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.utils import timezone
+
+from motcua.applications import formdef
+from motcua.applications.definitions import latest, spec_of
+from motcua.applications.models import Draft, DraftAttachment
+from motcua.catalog.models import Authority, OnlineLevel
+from motcua.datastore.store import StoreError, stored_result
+from motcua.lib.filetypes import HEAD_BYTES, PDF, claimed_by_name, sniff
+
+KIND_NAMES = {"pdf": PDF.content_type, "jpeg": "image/jpeg", "png": "image/png"}
+
+
+class ApplicationError(ValueError):
+    def __init__(self, message: str, field: str | None = None):
+        super().__init__(message)
+        self.field = field
+
+
+def competent_units(procedure):
+    """The units that accept the procedure (any of them, wherever the applicant lives: boundary-free)."""
+    from motcua.units.models import Unit
+    return Unit.objects.filter(pk__in=Authority.objects.filter(procedure=procedure).values("unit_id")).order_by(
+        "name")
+
+
+def open_draft(owner, procedure, *, signed_in_at: datetime | None = None, assisted_by=None,
+               consent_at: datetime | None = None) -> Draft:
+    """The owner's unsubmitted draft of this procedure (the latest), or a new one on the latest form."""
+    if procedure.online_level == OnlineLevel.NONE:
+        raise ApplicationError("Thủ tục này chưa được cung cấp dịch vụ công trực tuyến; vui lòng nộp tại Bộ phận "
+                               "Một cửa.")
+    form = latest(procedure)
+    if form is None:
+        raise ApplicationError("Thủ tục này chưa có biểu mẫu điện tử.")
+    existing = Draft.objects.filter(owner=owner, procedure=procedure, submitted_at__isnull=True,
+                                    assisted_by=assisted_by).order_by("-updated_at").first()
+    if existing is not None:
+        if signed_in_at and existing.signed_in_at != signed_in_at:
+            existing.signed_in_at = signed_in_at
+            existing.save(update_fields=["signed_in_at", "updated_at"])
+        return existing
+    return Draft.objects.create(owner=owner, procedure=procedure, form=form, signed_in_at=signed_in_at,
+                                assisted_by=assisted_by, consent_at=consent_at)
+
+
+def save_answers(draft: Draft, answers: dict, known: dict[str, str], unit_id=None) -> dict[str, str]:
+    """Keep what was typed (only the form's own fields, as text) and the chosen unit; return the errors of
+    the values given so far (missing ones are reported at submission)."""
+    if draft.submitted_at is not None:
+        raise ApplicationError("Hồ sơ này đã được nộp, không sửa được bản nháp.")
+    spec = spec_of(draft.form)
+    names = {f.name for f in spec.fields}
+    kept = {name: str(value)[:5000] for name, value in answers.items() if name in names}
+    draft.answers = {**draft.answers, **kept}
+    fields = ["answers", "updated_at"]
+    if unit_id:
+        if not competent_units(draft.procedure).filter(pk=unit_id).exists():
+            raise ApplicationError("Đơn vị được chọn không giải quyết thủ tục này.", field="unit")
+        draft.unit_id = int(unit_id)
+        fields.append("unit")
+    draft.save(update_fields=fields)
+    _values, errors = formdef.clean_answers(spec, draft.answers, known, timezone.localdate(), complete=False)
+    return errors
+
+
+def _component(draft: Draft, key: str) -> formdef.ComponentSpec:
+    if draft.submitted_at is not None:
+        raise ApplicationError("Hồ sơ này đã được nộp, không sửa được bản nháp.")
+    component = spec_of(draft.form).component(key)
+    if component is None:
+        raise ApplicationError("Thành phần hồ sơ không có trong biểu mẫu.", field=f"component:{key}")
+    return component
+
+
+def _store_file(draft: Draft, key: str, content: bytes, content_type: str, extension: str, *, original_name: str,
+                stored_result_code: str = "") -> DraftAttachment:
+    name = default_storage.save(f"drafts/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.{extension}",
+                                ContentFile(content))
+    try:
+        with transaction.atomic():
+            DraftAttachment.objects.filter(draft=draft, component=key).delete()
+            attachment = DraftAttachment(draft=draft, component=key, content_type=content_type, size=len(content),
+                                         sha256=hashlib.sha256(content).hexdigest(), original_name=original_name[:255],
+                                         stored_result_code=stored_result_code)
+            attachment.file.name = name
+            attachment.save()
+            Draft.objects.filter(pk=draft.pk).update(updated_at=timezone.now())
+    except BaseException:
+        default_storage.delete(name)
+        raise
+    return attachment
+
+
+def attach_upload(draft: Draft, key: str, upload) -> DraftAttachment:
+    """An uploaded file, checked by its content (not its name) and its size."""
+    component = _component(draft, key)
+    field = f"component:{key}"
+    limit = settings.MOTCUA_MAX_UPLOAD_BYTES
+    if upload.size > limit:
+        raise ApplicationError(f"Tệp quá lớn: tối đa {limit // (1024 * 1024)} MB.", field=field)
+    upload.seek(0)
+    head = upload.read(HEAD_BYTES)
+    kind = sniff(head)
+    accepted = {KIND_NAMES[k] for k in component.accept}
+    if kind is None or kind.content_type not in accepted:
+        labels = ", ".join(k.upper() for k in component.accept)
+        raise ApplicationError(f"Tệp không đúng định dạng: thành phần này nhận {labels}.", field=field)
+    claimed = claimed_by_name(upload.name)
+    if claimed is not None and claimed.content_type != kind.content_type:
+        raise ApplicationError(f"Tên tệp ghi là {claimed.label} nhưng nội dung là {kind.label}.", field=field)
+    upload.seek(0)
+    return _store_file(draft, key, upload.read(), kind.content_type, kind.extension, original_name=upload.name)
+
+
+def attach_stored_result(draft: Draft, key: str, result_code: str, holder_id: str) -> DraftAttachment:
+    """An earlier signed result of the applicant, from his personal data store, instead of an upload."""
+    component = _component(draft, key)
+    field = f"component:{key}"
+    if not component.data_store:
+        raise ApplicationError("Thành phần này không nhận kết quả từ kho dữ liệu.", field=field)
+    try:
+        stored = stored_result(result_code)
+    except StoreError as exc:
+        raise ApplicationError(str(exc), field=field) from exc
+    if stored.get("SoDinhDanh") != holder_id:
+        # Somebody else's result: said as "not found", never as "not yours".
+        raise ApplicationError(f"Kho dữ liệu cá nhân của bạn không có kết quả {result_code}.", field=field)
+    return _store_file(draft, key, stored["pdf"], PDF.content_type, PDF.extension,
+                       original_name=f"{result_code}.pdf", stored_result_code=result_code)
+
+
+def detach(draft: Draft, key: str) -> None:
+    _component(draft, key)
+    DraftAttachment.objects.filter(draft=draft, component=key).delete()
