@@ -10,8 +10,10 @@ class ComponentInline(admin.TabularInline):
 
 @admin.register(Procedure)
 class ProcedureAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "field", "level", "time_limit", "time_unit", "fee_vnd", "online_level")
-    list_filter = ("level", "online_level", "time_unit", "field")
+    list_display = ("code", "name", "field", "level", "time_limit", "time_unit", "fee_vnd", "online_level",
+                    "online_required")
+    # online_required is checked by Procedure.clean (only for full_online_eligible procedures).
+    list_filter = ("level", "online_level", "online_required", "time_unit", "field")
     search_fields = ("code", "name")
     inlines = [ComponentInline]
 

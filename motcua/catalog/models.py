@@ -1,5 +1,6 @@
 """The procedure catalog (danh mục thủ tục hành chính) and who may decide what (thẩm quyền)."""
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -34,6 +35,12 @@ class Procedure(models.Model):
     written_result = models.BooleanField(_("kết quả bằng văn bản"), default=True)
     online_level = models.CharField(_("mức độ DVCTT"), max_length=8, choices=OnlineLevel.choices)
     full_online_eligible = models.BooleanField(_("đủ điều kiện toàn trình"), default=False)
+    # Not part of the exchange format: the province may require a fully online procedure to be filed online
+    # only; the desk then files it with the citizen as an assisted online submission (docs/decisions.md).
+    online_required = models.BooleanField(
+        _("bắt buộc nộp trực tuyến"), default=False,
+        help_text=_("Chỉ áp dụng cho thủ tục đủ điều kiện toàn trình: Bộ phận Một cửa không nhận hồ sơ giấy mà "
+                    "hỗ trợ công dân nộp trực tuyến."))
     for_citizens = models.BooleanField(_("đối tượng công dân"), default=True)
     decision_date = models.DateField(_("ngày quyết định công bố"))
     legal_effective_date = models.DateField(_("ngày hiệu lực của văn bản quy định"))
@@ -54,6 +61,13 @@ class Procedure(models.Model):
 
     def __str__(self):
         return f"{self.code} {self.name}"
+
+    def clean(self):
+        super().clean()
+        if self.online_required and not self.full_online_eligible:
+            raise ValidationError({"online_required": _(
+                "Chỉ thủ tục đủ điều kiện cung cấp dịch vụ công trực tuyến toàn trình mới có thể bắt buộc nộp "
+                "trực tuyến.")})
 
 
 class ProcedureComponent(models.Model):
