@@ -19,7 +19,7 @@ from motcua.applications.definitions import latest, spec_of
 from motcua.applications.models import Draft, DraftAttachment
 from motcua.catalog.models import Authority, OnlineLevel
 from motcua.datastore.store import StoreError, stored_result
-from motcua.lib.filetypes import HEAD_BYTES, PDF, claimed_by_name, sniff
+from motcua.lib.filetypes import HEAD_BYTES, PDF, UploadRefused, check_upload
 
 KIND_NAMES = {"pdf": PDF.content_type, "jpeg": "image/jpeg", "png": "image/png"}
 
@@ -109,19 +109,15 @@ def attach_upload(draft: Draft, key: str, upload) -> DraftAttachment:
     """An uploaded file, checked by its content (not its name) and its size."""
     component = _component(draft, key)
     field = f"component:{key}"
-    limit = settings.MOTCUA_MAX_UPLOAD_BYTES
-    if upload.size > limit:
-        raise ApplicationError(f"Tệp quá lớn: tối đa {limit // (1024 * 1024)} MB.", field=field)
     upload.seek(0)
-    head = upload.read(HEAD_BYTES)
-    kind = sniff(head)
-    accepted = {KIND_NAMES[k] for k in component.accept}
-    if kind is None or kind.content_type not in accepted:
+    try:
+        kind = check_upload(upload.name, upload.size, upload.read(HEAD_BYTES), settings.MOTCUA_MAX_UPLOAD_BYTES)
+    except UploadRefused as exc:
+        raise ApplicationError(str(exc), field=field) from exc
+    if kind.content_type not in {KIND_NAMES[k] for k in component.accept}:
         labels = ", ".join(k.upper() for k in component.accept)
-        raise ApplicationError(f"Tệp không đúng định dạng: thành phần này nhận {labels}.", field=field)
-    claimed = claimed_by_name(upload.name)
-    if claimed is not None and claimed.content_type != kind.content_type:
-        raise ApplicationError(f"Tên tệp ghi là {claimed.label} nhưng nội dung là {kind.label}.", field=field)
+        raise ApplicationError(f"Thành phần này chỉ nhận tệp {labels}; tệp “{upload.name}” là {kind.label}.",
+                               field=field)
     upload.seek(0)
     return _store_file(draft, key, upload.read(), kind.content_type, kind.extension, original_name=upload.name)
 

@@ -40,3 +40,32 @@ def claimed_by_name(name: str) -> FileKind | None:
     """The kind a file name claims by its extension, or None when it claims no accepted kind."""
     _, dot, extension = (name or "").rpartition(".")
     return _BY_EXTENSION.get(extension.lower()) if dot else None
+
+
+class UploadRefused(ValueError):
+    """An uploaded file that cannot be accepted; the message (Vietnamese) names the file."""
+
+
+def _size_text(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB".replace(".", ",") if size >= 1024 * 1024 else f"{size // 1024} KB"
+
+
+def check_upload(name: str, size: int, head: bytes, limit: int) -> FileKind:
+    """The real kind of an uploaded file from its first bytes, refused (UploadRefused) when too big, empty,
+    not a PDF/PNG/JPEG, or named as another kind than its content. The back office's and the portal's one
+    check."""
+    if size > limit:
+        raise UploadRefused(f"Tệp “{name}” có dung lượng {_size_text(size)}, vượt quá giới hạn {_size_text(limit)}.")
+    if size == 0:
+        raise UploadRefused(f"Tệp “{name}” rỗng.")
+    kind = sniff(head)
+    if kind is None:
+        raise UploadRefused(
+            f"Tệp “{name}” không phải tệp PDF, PNG hoặc JPEG (hệ thống kiểm tra nội dung tệp, không dựa vào tên "
+            "tệp). Vui lòng quét hoặc tải lên đúng tệp.")
+    claimed = claimed_by_name(name)
+    if claimed is not None and claimed != kind:
+        raise UploadRefused(
+            f"Tệp “{name}” mang tên tệp {claimed.label} nhưng nội dung là {kind.label}. Vui lòng kiểm tra lại tệp "
+            "trước khi tải lên.")
+    return kind

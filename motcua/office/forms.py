@@ -7,12 +7,12 @@ second post of the same form, or a post after a colleague's change, is refused a
 
 from django import forms
 from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from motcua.lib.filetypes import HEAD_BYTES, claimed_by_name, sniff
+from motcua.lib import filetypes
+from motcua.lib.filetypes import HEAD_BYTES
 from motcua.office.access import officers_for_assignment
 from motcua.office.actions import MAX_STEP_DAYS, RuleViolation, check_apology, check_result_text
 from motcua.office.clock import DONE, DUE_SOON, IN_TIME, OVERDUE, PAUSED, URGENCY_LABELS
@@ -22,27 +22,15 @@ DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
 
 
 def check_upload(upload):
-    """The real kind of an uploaded file (PDF, PNG, JPEG), read from its content; else ValidationError."""
-    limit = settings.MOTCUA_MAX_UPLOAD_BYTES
-    if upload.size > limit:
-        raise forms.ValidationError(
-            _("Tệp “%(name)s” có dung lượng %(size)s, vượt quá giới hạn %(limit)s.")
-            % {"name": upload.name, "size": filesizeformat(upload.size), "limit": filesizeformat(limit)})
-    if upload.size == 0:
-        raise forms.ValidationError(_("Tệp “%(name)s” rỗng.") % {"name": upload.name})
+    """The real kind of an uploaded file (PDF, PNG, JPEG), read from its content; else ValidationError
+    (the rule is `motcua.lib.filetypes.check_upload`, shared with the citizen portal)."""
     upload.seek(0)
-    kind = sniff(upload.read(HEAD_BYTES))
+    head = upload.read(HEAD_BYTES)
     upload.seek(0)
-    if kind is None:
-        raise forms.ValidationError(
-            _("Tệp “%(name)s” không phải tệp PDF, PNG hoặc JPEG (hệ thống kiểm tra nội dung tệp, không dựa vào "
-              "tên tệp). Vui lòng quét hoặc tải lên đúng tệp.") % {"name": upload.name})
-    claimed = claimed_by_name(upload.name)
-    if claimed is not None and claimed != kind:
-        raise forms.ValidationError(
-            _("Tệp “%(name)s” mang tên tệp %(claimed)s nhưng nội dung là %(actual)s. Vui lòng kiểm tra lại tệp "
-              "trước khi tải lên.") % {"name": upload.name, "claimed": claimed.label, "actual": kind.label})
-    return kind
+    try:
+        return filetypes.check_upload(upload.name, upload.size, head, settings.MOTCUA_MAX_UPLOAD_BYTES)
+    except filetypes.UploadRefused as exc:
+        raise forms.ValidationError(str(exc)) from exc
 
 
 def _show_rule(form, check, *args):

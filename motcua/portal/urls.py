@@ -2,11 +2,22 @@
 
 from django.urls import path
 
-from motcua.portal.views import catalog
+from motcua.portal.views import apply, catalog, lookup, mine, timing
 
 app_name = "portal"
 
 urlpatterns = [
     path("", catalog.catalog_search, name="catalog"),
     path("thu-tuc/<str:code>/", catalog.procedure, name="procedure"),
+    path("thu-tuc/<str:code>/nop-truc-tuyen/", apply.apply, name="apply"),
+    path("ban-nhap/", apply.drafts_list, name="drafts"),
+    path("ban-nhap/<int:pk>/", apply.draft, name="draft"),
+    path("ban-nhap/<int:pk>/tu-dong-luu/", apply.autosave, name="autosave"),
+    path("ho-so-cua-toi/", mine.my_dossiers, name="my_dossiers"),
+    path("ho-so-cua-toi/<str:code>/", mine.dossier, name="dossier"),
+    path("ho-so-cua-toi/<str:code>/bo-sung/", mine.answer_supplement, name="answer_supplement"),
+    path("ho-so-cua-toi/<str:code>/ket-qua.pdf", mine.result_pdf, name="result_pdf"),
+    path("ho-so-cua-toi/<str:code>/ket-qua/kiem-tra-chu-ky/", mine.verify_result, name="verify_result"),
+    path("tra-cuu/", lookup.lookup, name="lookup"),
+    path("thoi-gian-nop-ho-so/", timing.submission_times, name="submission_times"),
 ]

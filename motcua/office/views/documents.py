@@ -5,7 +5,6 @@ Each is reached through its dossier, so the scoping method decides: outside one'
 
 import logging
 
-from django.conf import settings
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -14,7 +13,7 @@ from motcua.office import pdfs
 from motcua.office.access import dossier_or_404, office_required
 from motcua.office.clock import control_sheet
 from motcua.office.models import DossierResult
-from motcua.results import certificates, signing
+from motcua.office.verification import verify_stored
 from motcua.units.calendars import CalendarBook
 
 logger = logging.getLogger(__name__)
@@ -96,16 +95,6 @@ def verify_result(request, code):
     stored = DossierResult.objects.filter(dossier=dossier).first()
     if stored is None:
         raise Http404
-    with stored.file.open("rb") as handle:
-        content = handle.read()
-    try:
-        roots = pdfs.result_trust_roots()
-        check = signing.verify_pdf(content, roots, crls=certificates.load_crls(settings.MOTCUA_CRLS))
-    except (certificates.CertificateError, OSError, ValueError) as exc:  # a broken trust configuration
-        logger.error("cannot check result %s: %s", stored.code, exc)
-        check = signing.VerificationResult(
-            False, False, False, "", None,
-            "Không kiểm tra được chữ ký số: cấu hình chứng thư số gốc tin cậy hoặc danh sách chứng thư số bị "
-            "thu hồi của hệ thống bị lỗi. Vui lòng liên hệ quản trị hệ thống.")
+    check = verify_stored(stored)
     return render(request, "office/verification.html", {"dossier": dossier, "check": check,
                                                                  "result": stored})
