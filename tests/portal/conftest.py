@@ -24,7 +24,7 @@ def make_citizen(user, id_number, full_name, commune_code="05443", **extra):
 
 
 @pytest.fixture
-def portal_world(world):
+def portal_world(world):  # noqa: F811
     load_forms()
     world.people.citizen_account = make_citizen(world.citizen, CITIZEN_ID, "Nguyễn Văn An")
     other = get_user_model().objects.create(username=OTHER_ID)
@@ -36,10 +36,10 @@ def portal_world(world):
 
 
 @pytest.fixture
-def citizen_client(client_of, portal_world):
+def citizen_client(client_of, portal_world):  # noqa: F811
     return client_of(portal_world.citizen)
 
 
 @pytest.fixture
-def other_client(client_of, portal_world):
+def other_client(client_of, portal_world):  # noqa: F811
     return client_of(portal_world.other_citizen)
