@@ -179,6 +179,23 @@ MOTCUA_SMS_TIMEOUT = env_int("MOTCUA_SMS_TIMEOUT", 10)
 MOTCUA_DATA_STORE_URL = env_str("MOTCUA_DATA_STORE_URL", "").rstrip("/")
 MOTCUA_DATA_STORE_TOKEN = env_str("MOTCUA_DATA_STORE_TOKEN", "")
 MOTCUA_DATA_STORE_TIMEOUT = env_int("MOTCUA_DATA_STORE_TIMEOUT", 30)
+# Citizens' sign-in (docs/interop-identity.md): the identity provider's base URL (its issuer; discovery at
+# {issuer}/.well-known/openid-configuration) and this client's registration. Unset issuer: nobody can sign in.
+MOTCUA_OIDC_ISSUER = env_str("MOTCUA_OIDC_ISSUER", "").rstrip("/")
+MOTCUA_OIDC_CLIENT_ID = env_str("MOTCUA_OIDC_CLIENT_ID", "motcua")
+MOTCUA_OIDC_CLIENT_SECRET = env_str("MOTCUA_OIDC_CLIENT_SECRET", "")
+MOTCUA_OIDC_SCOPE = env_str("MOTCUA_OIDC_SCOPE", "openid profile citizen")
+MOTCUA_OIDC_TIMEOUT = env_int("MOTCUA_OIDC_TIMEOUT", 10)
+# The callback URL registered at the provider; unset: built from the request (…/dich-vu-cong/dang-nhap/ve/).
+MOTCUA_OIDC_REDIRECT_URI = env_str("MOTCUA_OIDC_REDIRECT_URI", "")
+# Sign-in attempts per client address (django-ratelimit rate, e.g. "20/m"), counted in the default cache.
+MOTCUA_SIGNIN_RATE = env_str("MOTCUA_SIGNIN_RATE", "20/m")
+# The cache (rate limits): this process's memory, or Redis shared by every web process (redis://host:6379/0,
+# needs the `redis` package).
+_CACHE_URL = env_str("MOTCUA_CACHE_URL", "")
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
+          if _CACHE_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "motcua"}}
+
 
 LOGGING = {
     "version": 1,

@@ -5,7 +5,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from motcua.dossiers.lifecycle import record_change
-from motcua.dossiers.models import Dossier
+from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.payments.models import Method, Payment
 
 
@@ -13,8 +13,17 @@ class PaymentError(ValueError):
     """A payment that cannot be recorded (shown to the user as is)."""
 
 
+def label_system_actor(event: DossierEvent, label: str) -> None:
+    """Name the system behind an event the lifecycle just wrote without a user (its functions take no label),
+    inside the event's own transaction: the timeline then says who acted."""
+    DossierEvent.objects.filter(pk=event.pk, actor__isnull=True, actor_label="").update(actor_label=label)
+    event.actor_label = label
+
+
 def do_record_payment(dossier: Dossier, amount_vnd: int, method: str, actor=None, reference: str = "",
-                      paid_at=None) -> Payment:
+                      paid_at=None, actor_label: str = "") -> Payment:
+    """Record one payment; `actor_label` names a system that made it (the payment platform), when there is
+    no user to name (`actor` None)."""
     if amount_vnd <= 0:
         raise PaymentError("Số tiền thanh toán phải lớn hơn 0.")
     if method not in Method.values:
@@ -30,7 +39,9 @@ def do_record_payment(dossier: Dossier, amount_vnd: int, method: str, actor=None
         first_online = method == Method.ONLINE and Dossier.objects.filter(
             pk=dossier.pk, paid_online_at__isnull=True).exists()
         changes = {"paid_online_at": paid_at} if first_online else {}
-        record_change(dossier, "payment", changes, actor=actor, at=paid_at, note=f"{amount_vnd:,} đ",
-                      data={"method": method, "reference": reference, "payment": payment.pk})
+        outcome = record_change(dossier, "payment", changes, actor=actor, at=paid_at, note=f"{amount_vnd:,} đ",
+                                data={"method": method, "reference": reference, "payment": payment.pk})
+        if actor is None and actor_label:
+            label_system_actor(outcome.event, actor_label)
     dossier.refresh_from_db(fields=["paid_online_at"])
     return payment
