@@ -61,3 +61,27 @@ class Citizen(models.Model):
             "email": self.email,
         }
         return {k: v for k, v in values.items() if v}
+
+
+class AccountEvent(models.Model):
+    """The audit trail of a citizen account: its creation and every sign-in, with the population data that
+    the sign-in changed (field -> [old, new]), written in the same transaction as the change."""
+
+    class Action(models.TextChoices):
+        CREATED = "created", _("Tạo tài khoản")
+        SIGNED_IN = "signed_in", _("Đăng nhập")
+        SIGNED_OUT = "signed_out", _("Đăng xuất")
+
+    citizen = models.ForeignKey(Citizen, on_delete=models.CASCADE, related_name="events")
+    action = models.CharField(_("việc"), max_length=12, choices=Action.choices)
+    at = models.DateTimeField(_("lúc"), auto_now_add=True, db_index=True)
+    changes = models.JSONField(_("thay đổi"), default=dict, blank=True)
+    ip = models.GenericIPAddressField(_("địa chỉ IP"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("nhật ký tài khoản công dân")
+        verbose_name_plural = _("nhật ký tài khoản công dân")
+        ordering = ["at", "pk"]
+
+    def __str__(self):
+        return f"{self.citizen_id} {self.action} {self.at:%Y-%m-%d %H:%M}"

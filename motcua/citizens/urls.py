@@ -2,7 +2,12 @@
 
 from django.urls import path
 
+from motcua.citizens import views
+
 app_name = "citizens"
 
 urlpatterns = [
+    path("dang-nhap/", views.signin, name="signin"),
+    path("dang-nhap/ve/", views.callback, name="callback"),
+    path("dang-xuat/", views.signout, name="signout"),
 ]

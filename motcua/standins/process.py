@@ -134,7 +134,9 @@ class StandinProcess:
         if self.url is None:
             raise StandinError("the stand-in was never started")
         try:
-            response = httpx.request(method, f"{self.url}/_standin/{path}", json=payload, timeout=10.0)
+            # The token goes along: a stand-in whose control paths are protected (identity) checks it.
+            response = httpx.request(method, f"{self.url}/_standin/{path}", json=payload, timeout=10.0,
+                                     headers={"Authorization": f"Bearer {self.token}"})
         except httpx.HTTPError as exc:
             raise StandinError(f"{method} /_standin/{path}: {exc!r}") from exc
         if response.status_code != 200:
