@@ -7,8 +7,6 @@ import pytest
 from motcua.applications import formdef
 from motcua.applications.definitions import FORMS_FILE, latest, load_forms
 from motcua.applications.models import FormDefinition
-from tests.office.conftest import media_root, password_hash, world  # noqa: F401
-from tests.portal.conftest import portal_world  # noqa: F401
 
 TODAY = date(2025, 11, 5)
 SPEC = formdef.parse({
@@ -69,7 +67,7 @@ def test_a_draft_being_saved_reports_wrong_values_but_not_missing_ones():
     assert set(errors) == {"phone"}
 
 
-def test_loading_is_idempotent_and_a_changed_form_is_a_new_version(portal_world, tmp_path):  # noqa: F811
+def test_loading_is_idempotent_and_a_changed_form_is_a_new_version(portal_world, tmp_path):
     birth = portal_world.birth
     first = latest(birth)
     assert first.version == 1 and first.source == FORMS_FILE.name
@@ -85,7 +83,7 @@ def test_loading_is_idempotent_and_a_changed_form_is_a_new_version(portal_world,
     assert FormDefinition.objects.get(procedure=birth, version=1).definition["title"] == "Tờ khai đăng ký khai sinh"
 
 
-def test_a_procedure_without_its_own_form_gets_one_from_its_catalog_components(portal_world):  # noqa: F811
+def test_a_procedure_without_its_own_form_gets_one_from_its_catalog_components(portal_world):
     definition = latest(portal_world.business).definition
     spec = formdef.parse(definition)
     # The declaration is the form itself; the other components are uploads.
