@@ -126,6 +126,9 @@ def draft(request, pk):
         messages.success(request, f"Đã lưu bản nháp lúc {timezone.localtime():%H:%M}.")
         return redirect("portal:draft", pk=draft.pk)
     draft.refresh_from_db()
+    if request.POST.get("action") == "submit":  # show everything still missing, not only the wrong values
+        _values, _prefilled, missing = submission.check(draft, _applicant(request), timezone.localdate())
+        errors = {**missing, **errors}
     return render(request, "portal/draft.html", _context(request, draft, errors), status=400)
 
 
