@@ -205,6 +205,8 @@ def do_accept_online(dossier: Dossier, *, actor, version: int | None, at=None) -
     with transaction.atomic():
         transition(dossier, "receive", actor=actor, at=at, changes={"holder": dossier.unit})
         Handover.objects.create(dossier=dossier, unit=dossier.unit, received_at=at, due_at=dossier.due_at)
+        # The applicant who filed online hears of the receipt as one received at the desk does.
+        notify_applicant(dossier, "receipt", {}, at)
     return dossier
 
 

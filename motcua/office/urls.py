@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from motcua.office.views import auth, documents, dossier, notifications, queue, receipt
+from motcua.office.views import assisted, auth, documents, dossier, intake, notifications, queue, receipt
 
 app_name = "office"
 
@@ -12,7 +12,10 @@ urlpatterns = [
     path("hang-doi/", queue.queue, name="queue"),
     path("thong-bao/loi/", notifications.failures, name="notification_failures"),
     path("tiep-nhan/", receipt.search, name="receipt_search"),
+    path("tiep-nhan-truc-tuyen/", intake.intake, name="intake"),
     path("tiep-nhan/<str:procedure_code>/", receipt.receive, name="receive"),
+    path("tiep-nhan/<str:procedure_code>/truc-tuyen/", assisted.start, name="assisted"),
+    path("tiep-nhan/<str:procedure_code>/truc-tuyen/<int:draft_id>/", assisted.fill, name="assisted_form"),
     path("ho-so/<str:code>/", dossier.detail, name="dossier"),
     path("ho-so/<str:code>/tiep-nhan/", dossier.accept, name="accept"),
     path("ho-so/<str:code>/tu-choi/", dossier.refuse, name="refuse"),

@@ -15,6 +15,7 @@ from motcua.office import actions, forms
 from motcua.office.access import can_act, dossier_or_404, office_required
 from motcua.office.clock import clock_of, control_sheet
 from motcua.office.models import DossierResult
+from motcua.office.views.intake import submitted_application
 from motcua.units.calendars import CalendarBook
 
 # action of the state machine -> (url name, form class). "start" is assigning a received dossier.
@@ -81,6 +82,7 @@ def _page(request, dossier, bound=None, status=200):
         "has_supplement": any(e.action == "request_supplement" for e in events),
         "result": result,
         "result_copy": store.copy_of(dossier.code) if result is not None else None,
+        "application": submitted_application(dossier),
     }, status=status)
 
 
