@@ -52,6 +52,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "motcua.core.middleware.RequestBodyLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -129,6 +130,8 @@ X_FRAME_OPTIONS = "DENY"
 
 # Upload limit for dossier components, in bytes (configurable).
 MOTCUA_MAX_UPLOAD_BYTES = env_int("MOTCUA_MAX_UPLOAD_BYTES", 10 * 1024 * 1024)
+# The whole request body (several components sent with one form): larger is refused (413) before it is read.
+MOTCUA_MAX_REQUEST_BYTES = env_int("MOTCUA_MAX_REQUEST_BYTES", 4 * MOTCUA_MAX_UPLOAD_BYTES + 1024 * 1024)
 
 # Units' real signing certificates, as a JSON object {"unit code": {"pkcs12": path, "passphrase_env": VAR}}
 # (see motcua/results/certificates.py). A unit without one signs with the demo PKI under VAR_DIR/pki,
@@ -179,6 +182,18 @@ MOTCUA_SMS_TIMEOUT = env_int("MOTCUA_SMS_TIMEOUT", 10)
 MOTCUA_DATA_STORE_URL = env_str("MOTCUA_DATA_STORE_URL", "").rstrip("/")
 MOTCUA_DATA_STORE_TOKEN = env_str("MOTCUA_DATA_STORE_TOKEN", "")
 MOTCUA_DATA_STORE_TIMEOUT = env_int("MOTCUA_DATA_STORE_TIMEOUT", 30)
+# Online payment (docs/interop-payment.md): the platform's payment page URL base, this merchant's code and
+# HMAC secret, the Bearer token of its daily transaction list. Unset URL or secret: nobody can pay online.
+MOTCUA_PAYMENT_URL = env_str("MOTCUA_PAYMENT_URL", "").rstrip("/")
+MOTCUA_PAYMENT_MERCHANT = env_str("MOTCUA_PAYMENT_MERCHANT", "MOTCUA-TN")
+MOTCUA_PAYMENT_SECRET = env_str("MOTCUA_PAYMENT_SECRET", "")
+MOTCUA_PAYMENT_TOKEN = env_str("MOTCUA_PAYMENT_TOKEN", "")
+MOTCUA_PAYMENT_TIMEOUT = env_int("MOTCUA_PAYMENT_TIMEOUT", 10)
+# How long the citizen has to pay an order on the platform.
+MOTCUA_PAYMENT_ORDER_SECONDS = env_int("MOTCUA_PAYMENT_ORDER_SECONDS", 15 * 60)
+# The address the platform reaches motcua at, for the return and callback URLs (e.g. https://motcua.example.vn);
+# unset: the address the citizen's request came to.
+MOTCUA_PAYMENT_SITE_URL = env_str("MOTCUA_PAYMENT_SITE_URL", "").rstrip("/")
 # Citizens' sign-in (docs/interop-identity.md): the identity provider's base URL (its issuer; discovery at
 # {issuer}/.well-known/openid-configuration) and this client's registration. Unset issuer: nobody can sign in.
 MOTCUA_OIDC_ISSUER = env_str("MOTCUA_OIDC_ISSUER", "").rstrip("/")
@@ -195,7 +210,6 @@ MOTCUA_SIGNIN_RATE = env_str("MOTCUA_SIGNIN_RATE", "20/m")
 _CACHE_URL = env_str("MOTCUA_CACHE_URL", "")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
           if _CACHE_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "motcua"}}
-
 
 LOGGING = {
     "version": 1,
