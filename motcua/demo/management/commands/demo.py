@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import models, transaction
 from django.utils import timezone
 
+from motcua.applications.definitions import load_forms
 from motcua.catalog.models import Procedure
 from motcua.changes.tracking import record_replaced
 from motcua.demo.accounts import create_demo_accounts
@@ -48,6 +49,7 @@ class Command(BaseCommand):
         started = time.perf_counter()
         call_command("migrate", verbosity=0, interactive=False)
         load_reference()
+        load_forms()  # the application forms of the procedures offered online (new versions only)
         if reset:
             flush_demo_records()
         if Dossier.objects.exists():
@@ -69,7 +71,7 @@ class Command(BaseCommand):
         # Build the live index now, in this process, so the first visit to /chi-so/ does not wait for it.
         today = timezone.localdate()
         index_json(today - timedelta(days=6), today)
-        with connected_systems(self.stdout):
+        with connected_systems(self.stdout, port=port):
             # The demo runs with DEBUG off, so let runserver serve the static files (admin CSS) itself.
             call_command("runserver", f"127.0.0.1:{port}", use_reloader=False, insecure_serving=True)
 
@@ -111,7 +113,7 @@ DEMO_SYSTEMS = (
 
 
 @contextmanager
-def connected_systems(out):
+def connected_systems(out, port: int = 8000):
     """The national portal, the personal data store and the SMS provider for the demo: their stand-ins
     (unless a real one is configured) and one outbox worker each, so that a dossier received in the browser
     is acknowledged within seconds. Everything stops with the demo."""
@@ -131,6 +133,8 @@ def connected_systems(out):
                 setattr(settings, token_setting, standin.token)
                 out.write(f"{label} (bản giả lập cho trình diễn): {standin.url}")
             env[url_setting], env[token_setting] = getattr(settings, url_setting), getattr(settings, token_setting)
+        if not settings.MOTCUA_OIDC_ISSUER:
+            standins.append(identity_standin(out, port))
         for *_rest, command, _label in DEMO_SYSTEMS:
             workers.append(subprocess.Popen([sys.executable, "-m", "motcua.cli", command, "run"], env=env))
             out.write(f"Tiến trình gửi đi: motcua {command} run (pid {workers[-1].pid})")
@@ -145,6 +149,28 @@ def connected_systems(out):
                 worker.kill()
         for standin in standins:
             standin.stop()
+
+
+def identity_standin(out, port: int):
+    """The identity provider's stand-in (docs/interop-identity.md) with motcua registered as its client, the
+    settings pointed at it; its people and signing key kept in VAR_DIR across demos."""
+    from motcua.standins.process import StandinProcess
+
+    callback = "/dich-vu-cong/dang-nhap/ve/"
+    secret = secrets.token_hex(16)
+    standin = StandinProcess(module="motcua.standins.identity", token=secrets.token_hex(16),
+                             state_file=settings.VAR_DIR / "identity-standin.sqlite3", startup_timeout=120,
+                             extra_args=("--client-id", "motcua", "--client-secret", secret,
+                                         "--redirect-uri", f"http://127.0.0.1:{port}{callback}",
+                                         "--redirect-uri", f"http://localhost:{port}{callback}"))
+    standin.start()
+    settings.MOTCUA_OIDC_ISSUER = standin.url
+    settings.MOTCUA_OIDC_CLIENT_ID = "motcua"
+    settings.MOTCUA_OIDC_CLIENT_SECRET = secret
+    out.write(f"Định danh điện tử (bản giả lập cho trình diễn): {standin.url} — công dân mẫu: số định danh "
+              f"019090000001 (Nguyễn Văn An), doanh nghiệp mẫu: mã số thuế 4601234567, "
+              f"mật khẩu vneid-demo-2025, đăng nhập tại http://127.0.0.1:{port}/dich-vu-cong/dang-nhap/")
+    return standin
 
 
 @transaction.atomic
