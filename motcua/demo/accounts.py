@@ -62,16 +62,20 @@ def demo_accounts() -> list[DemoAccount]:
             continue
         accounts += [DemoAccount(f"{prefix}.{suffix}", role, unit.code, f"{label} – {unit.name}")
                      for role, suffix, label in officers]
-    accounts.append(DemoAccount("congdan", Role.CITIZEN, None, "Nguyễn Văn An"))
     # Any other role (e.g. the read-only viewer) gets one account in Sở Tài chính, so that every role
-    # of `Role` can be tried, including roles added after this list was written.
-    covered = {a.role for a in accounts}
+    # of `Role` can be tried, including roles added after this list was written. Citizens have no password
+    # here: they sign in through the identity provider (the demo's stand-in seeds them, docs/interop-identity.md).
+    covered = {a.role for a in accounts} | {Role.CITIZEN}
     home = finance or province
     for role in Role:
         if role not in covered:
             accounts.append(DemoAccount(f"stc.{role.value}" if finance else f"demo.{role.value}", role,
                                         home and home.code, f"{role.label} – {home.name if home else ''}"))
     return accounts
+
+
+# The password login that citizens had before the portal signed them in through the identity provider.
+RETIRED_ACCOUNTS = ("congdan",)
 
 
 @transaction.atomic
@@ -95,4 +99,5 @@ def create_demo_accounts() -> list[DemoAccount]:
             user.save()
         Membership.objects.update_or_create(user=user, defaults={
             "unit": units.get(account.unit_code), "role": account.role, "full_name": account.full_name})
+    User.objects.filter(username__in=RETIRED_ACCOUNTS, is_active=True).update(is_active=False)
     return accounts
