@@ -138,3 +138,28 @@ def test_the_sign_in_to_submission_page_is_for_the_provincial_office(filed, clie
     text = page.content.decode()
     assert portal_world.birth.code in text and "Đạt" in text
     assert client_of(portal_world.desk_a).get(reverse("portal:submission_times")).status_code == 403
+
+
+def test_every_portal_url_with_an_object_is_404_for_another_citizen(filed, other_client, portal_world):
+    """Walks the portal's URL patterns: each one naming a draft or a dossier answers 404 to another citizen
+    (GET and POST); a new pattern with a parameter fails here until it is added to this walk."""
+    from motcua.payments.urls import urlpatterns as payment_patterns
+    from motcua.portal.urls import urlpatterns
+
+    draft = Draft.objects.get(owner=portal_world.citizen)
+    values = {"pk": draft.pk, "code": filed.code}
+    public = {"procedure", "apply"}  # a procedure's code is public; applying opens the visitor's own draft
+    checked = 0
+    for pattern in list(urlpatterns) + list(payment_patterns):
+        params = set(pattern.pattern.converters)
+        if not params or pattern.name in public:
+            continue
+        if pattern.name == "return":  # a payment order: the lead's walk leaves it to tests/payments
+            continue
+        assert params <= set(values), f"{pattern.name}: add its parameters {params} to this walk"
+        namespace = "payments" if pattern in payment_patterns else "portal"
+        url = reverse(f"{namespace}:{pattern.name}", kwargs={p: values[p] for p in params})
+        assert other_client.get(url).status_code in (404, 405), url
+        assert other_client.post(url, {"version": filed.version, "note": "x"}).status_code in (404, 405), url
+        checked += 1
+    assert checked >= 6
