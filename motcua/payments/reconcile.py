@@ -61,6 +61,10 @@ def _day_bounds(day: date) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
+def _amount_text(amount: int | None, row: dict) -> str:
+    return money(amount) if amount is not None else repr(row.get("SoTien"))
+
+
 def differences(day: date, listed: list[dict]) -> tuple[int, int, list[dict]]:
     """(orders settled here that day, successful transactions there, the differences)."""
     start, end = _day_bounds(day)
@@ -91,7 +95,7 @@ def differences(day: date, listed: list[dict]) -> tuple[int, int, list[dict]]:
         if amount_there != order.amount_vnd:
             add(AMOUNT_DIFFERS, order.code, transaction_id, order.amount_vnd, amount_there,
                 f"đơn hàng {order.code}, giao dịch {transaction_id}: motcua ghi {money(order.amount_vnd)}, "
-                f"nền tảng ghi {money(amount_there) if amount_there is not None else row.get('SoTien')!r}.")
+                f"nền tảng ghi {_amount_text(amount_there, row)}.")
     for transaction_id, row in sorted(there.items()):
         if transaction_id in here:
             continue
@@ -105,7 +109,7 @@ def differences(day: date, listed: list[dict]) -> tuple[int, int, list[dict]]:
         add(THERE_ONLY, order.code if order else str(row.get("MaDonHang", "")), transaction_id,
             None, amount_there,
             f"giao dịch {transaction_id}, {about}, "
-            f"{money(amount_there) if amount_there is not None else row.get('SoTien')!r}.")
+            f"{_amount_text(amount_there, row)}.")
     for order in sorted((o for o in here.values() if o.late), key=lambda o: o.code):
         add(LATE, order.code, order.transaction_id, order.amount_vnd, None,
             f"đơn hàng {order.code} (hồ sơ {order.dossier.code}) hết hạn lúc "

@@ -46,3 +46,20 @@ def platform_callback(order, transaction_id="GD0001", *, amount=None, result="00
               "MaGiaoDich": transaction_id, "KetQua": result,
               "ThoiGianThanhToan": national_time(paid_at or order.created_at + timedelta(minutes=2)), **extra}
     return hmacsign.signed(fields, secret)
+
+
+@pytest.fixture
+def platform(tmp_path, settings):
+    """The payment platform's stand-in as its own process, motcua's payment settings pointing at it."""
+    from motcua.standins.process import StandinProcess
+
+    standin = StandinProcess(module="motcua.standins.payment", token=TOKEN,
+                             state_file=tmp_path / "payment-standin.json",
+                             extra_args=("--merchant", f"{MERCHANT}={SECRET}", "--callback-tries", "5"))
+    standin.start()
+    settings.MOTCUA_PAYMENT_URL = standin.url
+    settings.MOTCUA_PAYMENT_TIMEOUT = 5
+    try:
+        yield standin
+    finally:
+        standin.stop()
