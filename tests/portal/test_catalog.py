@@ -1,7 +1,6 @@
 """The public procedure catalog (/dich-vu-cong/) over the demo's real catalog (motcua.demo.reference)."""
 
 import re
-import time
 from datetime import date, datetime
 from decimal import Decimal
 
@@ -87,7 +86,7 @@ def test_each_filter_narrows_the_result(demo_catalog):
     assert search(Criteria(query="khai sinh", level="province")) == []
 
 
-def test_the_search_is_one_query_and_fast_for_2000_procedures(demo_catalog, django_assert_num_queries):
+def test_the_search_is_one_query_for_2000_procedures(demo_catalog, django_assert_num_queries):
     template = Procedure.objects.get(code=BIRTH)
     Procedure.objects.bulk_create([
         Procedure(code=f"9.{i:06d}", name=f"Thủ tục thử nghiệm số {i} về đất đai và xây dựng", field="Đất đai",
@@ -98,12 +97,9 @@ def test_the_search_is_one_query_and_fast_for_2000_procedures(demo_catalog, djan
     assert Procedure.objects.count() == 2000
     with django_assert_num_queries(1):
         search(Criteria(query="dat dai", level="province", online_level="partial"))
-    started = time.perf_counter()
-    for query in ("thu nghiem 1911", "dang ky khai sinh", "xay dung", ""):
-        results = search(Criteria(query=query))
-    elapsed = time.perf_counter() - started
-    assert len(results) == 2000
-    assert elapsed < 2.0, elapsed  # about 20 ms each on a laptop; the bound only catches a pathology
+    # Speed is measured by bench/bench_portal.py, not here; this checks what the search returns.
+    assert [r.procedure.code for r in search(Criteria(query="thu nghiem 1911"))][0] == "9.001911"
+    assert len(search(Criteria(query=""))) == 2000
 
 
 def test_details_reduce_the_limit_by_the_policy_of_the_submission_date_or_the_procedures_own(demo_catalog):
