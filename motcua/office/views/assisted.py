@@ -179,7 +179,9 @@ def fill(request, procedure_code, draft_id):
         return _render_form(request, procedure, draft, citizen)
 
     spec = spec_of(draft.form)
-    answers = {f.name: request.POST.get(f.name, "") for f in spec.fields}
+    # A field missing from the post keeps its saved value; an unticked checkbox is never posted, so it is "".
+    answers = {f.name: request.POST.get(f.name, "") for f in spec.fields
+               if f.type == "checkbox" or f.name in request.POST}
     unit_id = request.POST.get("unit", "")
     errors = {}
     try:
@@ -205,10 +207,14 @@ def fill(request, procedure_code, draft_id):
     if id_field is not None and draft.answers.get(id_field.name, "").strip() not in ("", citizen["identifier"]):
         errors[id_field.name] = _("Không khớp với số định danh (mã số thuế) của công dân đã nhập ở bước trước: "
                                   "%(id)s.") % {"id": citizen["identifier"]}
-    if not errors and request.POST.get("decision") == "submit":
+    applicant = submission.Applicant(citizen["identifier"], {})
+    if errors and request.POST.get("decision") == "submit":
+        # Everything that keeps it from being filed, at once (a draft being saved reports only wrong values).
+        draft.refresh_from_db()
+        errors = {**submission.check(draft, applicant, timezone.localdate())[2], **errors}
+    elif request.POST.get("decision") == "submit":
         try:
-            dossier = submission.submit(draft, submission.Applicant(citizen["identifier"], {}), actor=request.user,
-                                        at=timezone.now())
+            dossier = submission.submit(draft, applicant, actor=request.user, at=timezone.now())
         except submission.AlreadySubmitted:
             return _already_submitted(request, draft)
         except submission.IncompleteApplication as incomplete:

@@ -62,6 +62,13 @@ def receive(request, procedure_code):
     procedure = get_object_or_404(Procedure, code=procedure_code)
     specs = _components(procedure)
     desk = unit_of(request.user)
+    if procedure.online_required:
+        # Filed online only (docs/decisions.md): no paper receipt, the desk files it online with the citizen.
+        if request.method == "POST":
+            messages.error(request, _("Thủ tục này bắt buộc nộp trực tuyến: không tiếp nhận hồ sơ giấy. Vui lòng hỗ "
+                                      "trợ công dân nộp trực tuyến."))
+        return render(request, "office/receipt_form.html", {"procedure": procedure, "desk": desk},
+                      status=400 if request.method == "POST" else 200)
     if request.method != "POST":
         initial = {"token": actions.issue_token(request.user)}
         own = procedure.authorities.filter(unit=desk).first()
