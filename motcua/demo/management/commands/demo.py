@@ -135,6 +135,8 @@ def connected_systems(out, port: int = 8000):
             env[url_setting], env[token_setting] = getattr(settings, url_setting), getattr(settings, token_setting)
         if not settings.MOTCUA_OIDC_ISSUER:
             standins.append(identity_standin(out, port))
+        if not settings.MOTCUA_PAYMENT_URL:
+            standins.append(payment_standin(out, port))
         for *_rest, command, _label in DEMO_SYSTEMS:
             workers.append(subprocess.Popen([sys.executable, "-m", "motcua.cli", command, "run"], env=env))
             out.write(f"Tiến trình gửi đi: motcua {command} run (pid {workers[-1].pid})")
@@ -149,6 +151,23 @@ def connected_systems(out, port: int = 8000):
                 worker.kill()
         for standin in standins:
             standin.stop()
+
+
+def payment_standin(out, port: int):
+    """The payment platform's stand-in (docs/interop-payment.md) knowing motcua's merchant code and secret,
+    calling back the demo server; the payment settings pointed at it."""
+    from motcua.standins.process import StandinProcess
+
+    if not settings.MOTCUA_PAYMENT_SECRET:
+        settings.MOTCUA_PAYMENT_SECRET = secrets.token_hex(16)
+    merchant = f"{settings.MOTCUA_PAYMENT_MERCHANT}={settings.MOTCUA_PAYMENT_SECRET}"
+    standin = StandinProcess(module="motcua.standins.payment", token=secrets.token_hex(16),
+                             state_file=settings.VAR_DIR / "payment-standin.json", extra_args=("--merchant", merchant))
+    standin.start()
+    settings.MOTCUA_PAYMENT_URL, settings.MOTCUA_PAYMENT_TOKEN = standin.url, standin.token
+    settings.MOTCUA_PAYMENT_SITE_URL = settings.MOTCUA_PAYMENT_SITE_URL or f"http://127.0.0.1:{port}"
+    out.write(f"Nền tảng thanh toán (bản giả lập cho trình diễn): {standin.url}")
+    return standin
 
 
 def identity_standin(out, port: int):
