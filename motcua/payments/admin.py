@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from motcua.payments.models import Payment
+from motcua.payments.models import Callback, Payment, PaymentOrder, Reconciliation
 
 
 @admin.register(Payment)
@@ -8,3 +8,39 @@ class PaymentAdmin(admin.ModelAdmin):
     list_display = ("dossier", "amount_vnd", "method", "paid_at", "reference")
     list_filter = ("method",)
     raw_id_fields = ("dossier",)
+
+
+@admin.register(PaymentOrder)
+class PaymentOrderAdmin(admin.ModelAdmin):
+    list_display = ("code", "dossier", "purpose", "amount_vnd", "state", "late", "created_at", "paid_at",
+                    "transaction_id")
+    list_filter = ("state", "purpose", "late")
+    search_fields = ("code", "transaction_id", "dossier__code")
+    raw_id_fields = ("dossier", "created_by", "payment")
+
+    def has_change_permission(self, request, obj=None):
+        return False  # only the platform's signed callback changes an order
+
+
+@admin.register(Callback)
+class CallbackAdmin(admin.ModelAdmin):
+    list_display = ("received_at", "order_code", "verdict", "remote_addr")
+    list_filter = ("verdict",)
+    search_fields = ("order_code",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Reconciliation)
+class ReconciliationAdmin(admin.ModelAdmin):
+    list_display = ("day", "run_at", "local_count", "platform_count")
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -119,3 +119,12 @@ def test_the_return_page_shows_only_what_motcua_knows(fee_dossier, world, client
     assert 'lang="vi"' in text and "2.000 đồng" in text
     order.refresh_from_db()
     assert order.state == OrderState.PENDING
+
+
+def test_the_admin_lists_orders_and_callbacks_read_only(fee_dossier, world, client_of, client):
+    order = online.start_order(fee_dossier, purpose=Purpose.SUBMISSION, actor=world.citizen, at=AT)
+    admin = client_of(world.admin)
+    for name in ("paymentorder", "callback", "reconciliation"):
+        assert admin.get(reverse(f"admin:payments_{name}_changelist")).status_code == 200
+    page = admin.get(reverse("admin:payments_paymentorder_change", args=[order.pk]))
+    assert page.status_code == 200 and 'name="state"' not in page.content.decode()
