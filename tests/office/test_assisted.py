@@ -99,6 +99,16 @@ def test_the_desk_may_accept_it_at_once(world, forms, client_of):
     assert Dossier.objects.get(pk=dossier.pk).status == Status.RECEIVED
 
 
+def test_filed_to_another_competent_unit_it_waits_at_that_units_desk(world, forms, client_of):
+    client = client_of(world.desk_a)
+    response = client.post(_form_url(_start(client)), _application(world, unit=world.commune_b.pk))
+    assert response.status_code == 302 and response["Location"] == "/tiep-nhan-truc-tuyen/"
+    dossier = Dossier.objects.get()
+    assert (dossier.received_by, dossier.unit) == (world.commune_b, world.commune_b)
+    assert f'data-code="{dossier.code}"' in client_of(world.desk_b).get("/tiep-nhan-truc-tuyen/").content.decode()
+    assert f'data-code="{dossier.code}"' not in client.get("/tiep-nhan-truc-tuyen/").content.decode()
+
+
 def test_without_the_citizens_consent_nothing_starts(world, forms, client_of):
     response = _start(client_of(world.desk_a), consent=None)
     assert response.status_code == 400

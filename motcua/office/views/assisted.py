@@ -28,6 +28,7 @@ from motcua.applications import drafts, formdef, submission
 from motcua.applications.definitions import spec_of
 from motcua.applications.models import Draft, DraftAttachment
 from motcua.catalog.models import OnlineLevel, Procedure
+from motcua.dossiers.models import Dossier
 from motcua.office.access import can_receive, office_required, unit_of
 
 SESSION_KEY = "office_assisted"
@@ -155,7 +156,7 @@ def _render_form(request, procedure, draft, citizen, errors=None, http_status=20
 
 def _already_submitted(request, draft):
     draft.refresh_from_db()
-    if draft.dossier_id is not None:
+    if draft.dossier_id is not None and Dossier.objects.visible_to(request.user).filter(pk=draft.dossier_id).exists():
         messages.info(request, _("Hồ sơ này đã được nộp trước đó (mã %(code)s); không có hồ sơ nào được tạo thêm.")
                       % {"code": draft.dossier.code})
         return redirect("office:dossier", code=draft.dossier.code)
@@ -224,6 +225,8 @@ def fill(request, procedure_code, draft_id):
             request.session.modified = True
             messages.success(request, _("Đã nộp trực tuyến hồ sơ %(code)s thay công dân. Hồ sơ đang chờ Bộ phận Một "
                                         "cửa của đơn vị giải quyết tiếp nhận.") % {"code": dossier.code})
+            if not Dossier.objects.visible_to(request.user).filter(pk=dossier.pk).exists():
+                return redirect("office:intake")  # filed to another unit, whose desk receives it
             return redirect("office:dossier", code=dossier.code)
     draft.refresh_from_db()
     if errors:
