@@ -134,10 +134,11 @@ def _pause_effects(dossier: Dossier, action: str, at, note: str):
 
 
 def transition(dossier: Dossier, action: str, actor=None, note: str = "", at=None, data=None,
-               changes: dict | None = None) -> Outcome:
+               changes: dict | None = None, actor_label: str = "") -> Outcome:
     """Move `dossier` by `action`, atomically, or raise TransitionError and change nothing.
 
     `changes` are extra dossier fields set in the same update (e.g. the new holder on a hand-over).
+    `actor_label` names a system that acted when there is no user (`actor` None), e.g. the payment platform.
     """
     at = at or timezone.now()
     old = Status(dossier.status)
@@ -155,7 +156,7 @@ def transition(dossier: Dossier, action: str, actor=None, note: str = "", at=Non
                                    % {"code": dossier.code})
         _pause_effects(dossier, action, at, note)
         event = DossierEvent.objects.create(
-            dossier=dossier, actor=actor, actor_label=str(actor or ""), action=action,
+            dossier=dossier, actor=actor, actor_label=str(actor or actor_label), action=action,
             old_status=old, new_status=new, at=at, note=note, data=data or {})
         # The live index re-reads this dossier on its next request, and the national portal hears of its new
         # version (committed with the change or not at all).
@@ -169,7 +170,7 @@ def transition(dossier: Dossier, action: str, actor=None, note: str = "", at=Non
 
 
 def record_change(dossier: Dossier, action: str, changes: dict, actor=None, note: str = "", at=None,
-                  data=None) -> Outcome:
+                  data=None, actor_label: str = "") -> Outcome:
     """A change the portal must see that keeps the status (a payment): compare-and-update on the version,
     the event row, the stamp and the new version's outbox item, in one transaction."""
     at = at or timezone.now()
@@ -182,7 +183,7 @@ def record_change(dossier: Dossier, action: str, changes: dict, actor=None, note
             raise ConcurrentChange(_("Hồ sơ %(code)s vừa được người khác cập nhật. Vui lòng tải lại trang.")
                                    % {"code": dossier.code})
         event = DossierEvent.objects.create(
-            dossier=dossier, actor=actor, actor_label=str(actor or ""), action=action,
+            dossier=dossier, actor=actor, actor_label=str(actor or actor_label), action=action,
             old_status=dossier.status, new_status=dossier.status, at=at, note=note, data=data or {})
         dossiers_changed([dossier.pk])
         national.report_version(dossier.code, dossier.version + 1, at)

@@ -5,19 +5,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from motcua.dossiers.lifecycle import record_change
-from motcua.dossiers.models import Dossier, DossierEvent
+from motcua.dossiers.models import Dossier
 from motcua.payments.models import Method, Payment
 
 
 class PaymentError(ValueError):
     """A payment that cannot be recorded (shown to the user as is)."""
-
-
-def label_system_actor(event: DossierEvent, label: str) -> None:
-    """Name the system behind an event the lifecycle just wrote without a user (its functions take no label),
-    inside the event's own transaction: the timeline then says who acted."""
-    DossierEvent.objects.filter(pk=event.pk, actor__isnull=True, actor_label="").update(actor_label=label)
-    event.actor_label = label
 
 
 def do_record_payment(dossier: Dossier, amount_vnd: int, method: str, actor=None, reference: str = "",
@@ -39,9 +32,7 @@ def do_record_payment(dossier: Dossier, amount_vnd: int, method: str, actor=None
         first_online = method == Method.ONLINE and Dossier.objects.filter(
             pk=dossier.pk, paid_online_at__isnull=True).exists()
         changes = {"paid_online_at": paid_at} if first_online else {}
-        outcome = record_change(dossier, "payment", changes, actor=actor, at=paid_at, note=f"{amount_vnd:,} đ",
-                                data={"method": method, "reference": reference, "payment": payment.pk})
-        if actor is None and actor_label:
-            label_system_actor(outcome.event, actor_label)
+        record_change(dossier, "payment", changes, actor=actor, at=paid_at, note=f"{amount_vnd:,} đ",
+                      data={"method": method, "reference": reference, "payment": payment.pk}, actor_label=actor_label)
     dossier.refresh_from_db(fields=["paid_online_at"])
     return payment

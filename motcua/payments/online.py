@@ -27,7 +27,7 @@ from motcua.dossiers.models import Dossier, DossierEvent
 from motcua.lib import hmacsign
 from motcua.lib.vnformat import money, national_time
 from motcua.lib.workingtime import LOCAL_TZ
-from motcua.payments.actions import PaymentError, do_record_payment, label_system_actor
+from motcua.payments.actions import PaymentError, do_record_payment
 from motcua.payments.models import Callback, Method, OrderState, PaymentOrder, Purpose, Verdict
 
 PLATFORM = "Nền tảng thanh toán"
@@ -251,10 +251,9 @@ def _decide(order, params, amount, paid_at, at) -> Answer:
                                 actor_label=PLATFORM)
     PaymentOrder.objects.filter(pk=order.pk).update(payment=payment)
     if order.purpose == Purpose.FEE_REQUEST and dossier.status == Status.WAITING_FEES:
-        outcome = transition(dossier, "fees_paid", actor=None, at=max(paid_at, _last_event_at(dossier)),
-                             note=f"Đã thanh toán trực tuyến {money(amount)}, giao dịch {transaction_id}",
-                             data={"order": order.code, "transaction": transaction_id})
-        label_system_actor(outcome.event, PLATFORM)
+        transition(dossier, "fees_paid", actor=None, at=max(paid_at, _last_event_at(dossier)),
+                   note=f"Đã thanh toán trực tuyến {money(amount)}, giao dịch {transaction_id}",
+                   data={"order": order.code, "transaction": transaction_id}, actor_label=PLATFORM)
     order.refresh_from_db()
     if late:
         return Answer(200, SUCCESS, "Đã ghi nhận (đơn hàng đã hết hạn, chuyển đối soát)", Verdict.ACCEPTED_LATE,
