@@ -38,16 +38,18 @@ def competent_units(procedure):
 
 
 def open_draft(owner, procedure, *, signed_in_at: datetime | None = None, assisted_by=None,
-               consent_at: datetime | None = None) -> Draft:
-    """The owner's unsubmitted draft of this procedure (the latest), or a new one on the latest form."""
+               consent_at: datetime | None = None, fresh: bool = False) -> Draft:
+    """The owner's unsubmitted draft of this procedure (the latest), or a new one on the latest form;
+    `fresh` always starts a new one (the desk's assisted submission: one draft per citizen served)."""
     if procedure.online_level == OnlineLevel.NONE:
         raise ApplicationError("Thủ tục này chưa được cung cấp dịch vụ công trực tuyến; vui lòng nộp tại Bộ phận "
                                "Một cửa.")
     form = latest(procedure)
     if form is None:
         raise ApplicationError("Thủ tục này chưa có biểu mẫu điện tử.")
-    existing = Draft.objects.filter(owner=owner, procedure=procedure, submitted_at__isnull=True,
-                                    assisted_by=assisted_by).order_by("-updated_at").first()
+    existing = None if fresh else Draft.objects.filter(
+        owner=owner, procedure=procedure, submitted_at__isnull=True, assisted_by=assisted_by).order_by(
+        "-updated_at").first()
     if existing is not None:
         if signed_in_at and existing.signed_in_at != signed_in_at:
             existing.signed_in_at = signed_in_at
@@ -92,7 +94,9 @@ def _store_file(draft: Draft, key: str, content: bytes, content_type: str, exten
                                 ContentFile(content))
     try:
         with transaction.atomic():
-            DraftAttachment.objects.filter(draft=draft, component=key).delete()
+            for old in DraftAttachment.objects.filter(draft=draft, component=key):
+                old.delete()
+                transaction.on_commit(lambda old_name=old.file.name: default_storage.delete(old_name))
             attachment = DraftAttachment(draft=draft, component=key, content_type=content_type, size=len(content),
                                          sha256=hashlib.sha256(content).hexdigest(), original_name=original_name[:255],
                                          stored_result_code=stored_result_code)
@@ -140,5 +144,9 @@ def attach_stored_result(draft: Draft, key: str, result_code: str, holder_id: st
 
 
 def detach(draft: Draft, key: str) -> None:
+    """Remove a component's file from the draft (the stored file too, once the row is gone)."""
     _component(draft, key)
-    DraftAttachment.objects.filter(draft=draft, component=key).delete()
+    for attachment in DraftAttachment.objects.filter(draft=draft, component=key):
+        name = attachment.file.name
+        attachment.delete()
+        transaction.on_commit(lambda name=name: default_storage.delete(name))

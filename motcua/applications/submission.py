@@ -104,7 +104,8 @@ def submit(draft: Draft, applicant: Applicant, *, actor, signed_in_at: datetime 
             applicant_address=_first(values, known, "applicant_address", "address", "permanent_address")),
             "online", actor=actor, at=at,
             data={"unit": unit.code, "form_version": draft.form.version,
-                  "assisted_by": draft.assisted_by.get_username() if draft.assisted_by else ""}).dossier
+                  "assisted_by": draft.assisted_by.get_username() if draft.assisted_by else "",
+                  "consent_at": draft.consent_at.isoformat() if draft.consent_at else ""}).dossier
         for attachment in attachments:
             row = DossierComponent(dossier=dossier, name=names.get(attachment.component, attachment.component),
                                    digitized=True, content_type=attachment.content_type,

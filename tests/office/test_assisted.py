@@ -162,9 +162,10 @@ def test_a_draft_left_for_another_citizen_is_started_afresh(world, forms, client
     client.post(url, _application(world, decision="save"))
     assert Draft.objects.get().attachments.count() == 1
     other = _form_url(_start(client, identifier="002090011111", name="Lý Văn Khác"))
-    draft = Draft.objects.get()  # open_draft keeps one per officer and procedure
-    assert other == url and draft.attachments.count() == 0
+    first, draft = Draft.objects.order_by("pk")  # a new draft for each citizen served
+    assert other != url and draft.attachments.count() == 0
     assert draft.answers["applicant_name"] == "Lý Văn Khác" and "document_name" not in draft.answers
+    assert first.answers["applicant_name"] != "Lý Văn Khác" and first.attachments.count() == 1
 
 
 def test_only_the_desk_files_and_only_its_own_drafts(world, forms, client_of):

@@ -26,7 +26,7 @@ from django.utils.translation import gettext_lazy
 
 from motcua.applications import drafts, formdef, submission
 from motcua.applications.definitions import spec_of
-from motcua.applications.models import Draft, DraftAttachment
+from motcua.applications.models import Draft
 from motcua.catalog.models import OnlineLevel, Procedure
 from motcua.dossiers.models import Dossier
 from motcua.office.access import can_receive, office_required, unit_of
@@ -103,18 +103,12 @@ def start(request, procedure_code):
                "email": data["email"]}
     now = timezone.now()
     try:
-        draft = drafts.open_draft(request.user, procedure, assisted_by=request.user, consent_at=now)
+        # A new draft for each citizen served: nothing of the previous citizen can be filed for this one.
+        draft = drafts.open_draft(request.user, procedure, assisted_by=request.user, consent_at=now, fresh=True)
     except drafts.ApplicationError as error:
         messages.error(request, str(error))
         return render(request, "office/assisted.html", {"procedure": procedure, "form": form}, status=400)
     kept = request.session.get(SESSION_KEY, {})
-    if kept.get(str(draft.pk), {}).get("identifier") != citizen["identifier"]:
-        # The officer's unsubmitted assisted draft of this procedure was left for another citizen (open_draft
-        # keeps one per owner and procedure): start it afresh, so that nothing of that citizen is filed here.
-        for attachment in DraftAttachment.objects.filter(draft=draft):
-            drafts.detach(draft, attachment.component)
-        Draft.objects.filter(pk=draft.pk, submitted_at__isnull=True).update(answers={}, unit=None, consent_at=now)
-        draft.refresh_from_db()
     drafts.save_answers(draft, _particulars_answers(spec_of(draft.form), citizen), {})
     kept = {key: value for key, value in kept.items() if Draft.objects.filter(
         pk=int(key), submitted_at__isnull=True).exists()}  # forget the drafts submitted since
