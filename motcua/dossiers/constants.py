@@ -25,8 +25,8 @@ STATUS_COLOURS = {
     Status.RECEIVED: "#0d6efd",
     Status.REFUSED: "#842029",
     Status.PROCESSING: "#0a58ca",
-    Status.SUPPLEMENT_REQUESTED: "#b8860b",
-    Status.WAITING_FEES: "#b8860b",
+    Status.SUPPLEMENT_REQUESTED: "#8a6300",  # dark gold: white text on it keeps the 4.5:1 contrast (WCAG AA)
+    Status.WAITING_FEES: "#8a6300",  # dark gold: white text on it keeps the 4.5:1 contrast (WCAG AA)
     Status.WITHDRAWN: "#6c757d",
     Status.STOPPED: "#842029",
     Status.RESOLVED: "#198754",
