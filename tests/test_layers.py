@@ -12,8 +12,8 @@ import motcua
 
 LAYERS = (
     ("lib", ("lib", "env", "formats", "standins")),
-    ("record", ("core", "units", "citizens", "catalog", "changes", "outbox", "dossiers", "feedback", "payments", "interchange")),
-    ("work", ("results", "datastore", "notify", "applications", "office", "sync")),
+    ("record", ("core", "units", "citizens", "catalog", "changes", "outbox", "dossiers", "feedback", "ratings", "payments", "interchange")),
+    ("work", ("results", "datastore", "notify", "applications", "usage", "surveys", "office", "sync")),
     ("index", ("indicators", "reports")),
     ("pages", ("pages", "portal", "demo")),
 )
