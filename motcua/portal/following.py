@@ -47,8 +47,9 @@ def apology(dossier):
     return dossier.events.filter(action="apologize").order_by("-at", "-id").first()
 
 
-def clock(dossier, now: datetime):
-    return clock_of(dossier, CalendarBook().for_unit(dossier.unit.code), now)
+def clock(dossier, now: datetime, book: CalendarBook | None = None):
+    """The dossier's clock; a list passes one `book` for all its rows (a book reads every unit's calendar)."""
+    return clock_of(dossier, (book or CalendarBook()).for_unit(dossier.unit.code), now)
 
 
 def waiting_for_citizen(dossier) -> str:

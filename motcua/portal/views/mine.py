@@ -21,6 +21,7 @@ from motcua.office.forms import check_upload
 from motcua.office.models import DossierResult
 from motcua.office.verification import verify_stored
 from motcua.portal import following
+from motcua.units.calendars import CalendarBook
 
 
 def own_dossier(user, code) -> Dossier:
@@ -36,7 +37,8 @@ def my_dossiers(request):
     now = timezone.now()
     dossiers = list(Dossier.objects.visible_to(request.user).select_related("procedure", "unit")
                     .prefetch_related("pauses").order_by("-received_at", "-id")[:200])
-    rows = [{"dossier": d, "clock": following.clock(d, now), "waiting": following.waiting_for_citizen(d)}
+    book = CalendarBook()
+    rows = [{"dossier": d, "clock": following.clock(d, now, book), "waiting": following.waiting_for_citizen(d)}
             for d in dossiers]
     drafts = Draft.objects.filter(owner=request.user, submitted_at__isnull=True, assisted_by__isnull=True
                                   ).select_related("procedure")
