@@ -9,7 +9,8 @@
    population data, living in a commune that accepts the birth registration 1.001193), not through the
    identity provider: each is signed in by a session made server-side (SessionStore with Django's auth keys
    and `signed_in_at`), whose cookie the locust user sends. Citizen i owns i % 7 of the generated dossiers
-   (their applicant number set to his), so "my dossiers" and the dossier page have content.
+   (their applicant number set to his), so "my dossiers" and the dossier page have content; the dossiers
+   that an earlier run submitted are given to somebody else first, so every run starts with the same pages.
 3. The server: gunicorn (the `bench` extra) with --workers x --threads, or Django's runserver
    (--server runserver), DEBUG off, on 127.0.0.1:--port.
 4. locust headless (bench/locustfile_portal.py): --users, --spawn-rate, --run-time, statistics reset once
@@ -142,10 +143,13 @@ def make_citizens(n: int, seed: int = 766) -> list[dict]:
                 "birth_date": "1990-03-14", "sex": "Nam", "commune_code": unit.code, "household_code": f"HK{i:08d}",
                 "permanent_address": f"Tổ {i % 20 + 1}, {unit.name}, tỉnh Thái Nguyên", "phone": f"09{i:08d}",
                 "email": f"congdan{i}@example.vn"})
-            own = Dossier.objects.filter(applicant_id_number=identifier).count()
-            if own < i % 7:
-                take, free = free[: i % 7 - own], free[i % 7 - own:]
+            own = list(Dossier.objects.filter(applicant_id_number=identifier).order_by("received_at", "pk")
+                       .values_list("pk", flat=True))
+            if len(own) < i % 7:
+                take, free = free[: i % 7 - len(own)], free[i % 7 - len(own):]
                 Dossier.objects.filter(pk__in=take).update(applicant_id_number=identifier)
+            for pk in own[i % 7:]:  # what earlier runs submitted goes to somebody else: every run starts alike
+                Dossier.objects.filter(pk=pk).update(applicant_id_number=f"006{rng.randrange(10 ** 9):09d}")
             citizens.append({"identifier": identifier, "user": user.pk, "unit": str(unit.pk)})
     return citizens
 
