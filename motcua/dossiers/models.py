@@ -103,6 +103,8 @@ class Dossier(models.Model):
         indexes = [
             models.Index(fields=["unit", "received_at"], name="dossier_unit_received"),
             models.Index(fields=["status", "due_at"], name="dossier_open_due"),
+            # A citizen's dossiers (`visible_to` filters on his number), newest first as his list shows them.
+            models.Index(fields=["applicant_id_number", "-received_at"], name="dossier_applicant"),
         ]
 
     def __str__(self):
