@@ -65,6 +65,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "motcua.office.middleware.SecurityHeadersMiddleware",
+    # Counts the citizen portal's page views after they are answered (docs/usage.md).
+    "motcua.usage.middleware.UsageMiddleware",
 ]
 
 ROOT_URLCONF = "motcua.urls"
@@ -213,6 +215,20 @@ MOTCUA_SIGNIN_RATE = env_str("MOTCUA_SIGNIN_RATE", "20/m")
 _CACHE_URL = env_str("MOTCUA_CACHE_URL", "")
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": _CACHE_URL}
           if _CACHE_URL else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "motcua"}}
+
+# Usage of the online services (docs/usage.md): a visit ends after this many minutes without a page view; a
+# draft not submitted this many days after it was started is counted abandoned; the request header holding
+# the client's address when a reverse proxy stands in front (e.g. HTTP_X_FORWARDED_FOR; unset: REMOTE_ADDR).
+MOTCUA_USAGE_VISIT_GAP_MINUTES = env_int("MOTCUA_USAGE_VISIT_GAP_MINUTES", 30)
+MOTCUA_USAGE_ABANDON_DAYS = env_int("MOTCUA_USAGE_ABANDON_DAYS", 7)
+MOTCUA_USAGE_ADDRESS_HEADER = env_str("MOTCUA_USAGE_ADDRESS_HEADER", "")
+
+# Ratings of dossiers (docs/ratings.md): a rating may be changed this many days after it was given; the link
+# sent when a result is returned expires after this many days. The public address used in links sent by
+# e-mail/SMS (unset: the payment platform's site URL, else the development server).
+MOTCUA_RATING_CHANGE_DAYS = env_int("MOTCUA_RATING_CHANGE_DAYS", 7)
+MOTCUA_RATING_LINK_DAYS = env_int("MOTCUA_RATING_LINK_DAYS", 14)
+MOTCUA_SITE_URL = env_str("MOTCUA_SITE_URL", MOTCUA_PAYMENT_SITE_URL or "http://127.0.0.1:8000").rstrip("/")
 
 LOGGING = {
     "version": 1,
