@@ -30,6 +30,9 @@ class DailySalt(models.Model):
     day = models.DateField(primary_key=True)
     salt = models.CharField(max_length=64)
 
+    def __str__(self):
+        return str(self.day)
+
 
 class DayVisitor(models.Model):
     """The set of visitor hashes seen on one day, per scope (0: the portal; otherwise a procedure's id), and
@@ -42,6 +45,9 @@ class DayVisitor(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["day", "visitor", "scope"], name="usage_visitor_once")]
+
+    def __str__(self):
+        return f"{self.day} {self.visitor[:8]}…"
 
 
 class DailyUsage(models.Model):
@@ -66,6 +72,9 @@ class DailyUsage(models.Model):
         constraints = [models.UniqueConstraint(fields=["day", "kind", "procedure_key", "unit_key"],
                                                name="usage_daily_key")]
 
+    def __str__(self):
+        return f"{self.day} {self.kind} {self.procedure_key}/{self.unit_key}: {self.views}"
+
 
 class DailyFunnel(models.Model):
     """Online applications of one day for one procedure and unit: drafts started that day, drafts submitted
@@ -84,6 +93,9 @@ class DailyFunnel(models.Model):
     abandoned_tried = models.PositiveIntegerField(default=0)
     settled = models.BooleanField(default=False)
 
+    def __str__(self):
+        return f"{self.day} {self.procedure_id}/{self.unit_id}: {self.started}→{self.submitted}"
+
     @property
     def abandoned(self) -> int:
         return self.abandoned_opened + self.abandoned_answered + self.abandoned_attached + self.abandoned_tried
@@ -95,3 +107,6 @@ class SubmitAttempt(models.Model):
     draft = models.OneToOneField("applications.Draft", on_delete=models.CASCADE, primary_key=True,
                                  related_name="+")
     first_at = models.DateTimeField()
+
+    def __str__(self):
+        return str(self.draft_id)

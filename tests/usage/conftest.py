@@ -1,7 +1,6 @@
 """The usage tests' world: the portal's (units, procedures, forms, citizens) and browsers that say who
 they are, since requests without a user agent are not counted."""
 
-import pytest
 from django.test import Client
 
 from tests.office.conftest import client_of, media_root, password_hash, world  # noqa: F401
