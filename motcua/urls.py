@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from motcua.office.views import auth as office_auth
 from motcua.pages import views as pages
+from motcua.portal.views import rating as portal_rating
 
 admin.site.site_header = "Quản trị hệ thống một cửa Thái Nguyên"
 admin.site.site_title = "motcua"
@@ -20,5 +21,7 @@ urlpatterns = [
     path("dich-vu-cong/", include("motcua.citizens.urls")),
     path("dich-vu-cong/", include("motcua.portal.urls")),
     path("thanh-toan/", include("motcua.payments.urls")),
+    # The rating invitation's link (motcua.ratings.links): public, no sign-in, one use.
+    path("danh-gia/<str:token>/", portal_rating.by_link, name="rating_link"),
     path("", include("motcua.office.urls")),
 ]

@@ -28,15 +28,18 @@ from motcua.outbox.models import Item
 from motcua.outbox.queue import enqueue
 
 RECEIPT, SUPPLEMENT, FEES, RESULT, APOLOGY = "receipt", "supplement", "fees", "result", "apology"
+RATING = "rating"
 EVENTS = {
     RECEIPT: _("Tiếp nhận hồ sơ"),
     SUPPLEMENT: _("Yêu cầu bổ sung hồ sơ"),
     FEES: _("Yêu cầu thực hiện nghĩa vụ tài chính"),
     RESULT: _("Kết quả đã có"),
     APOLOGY: _("Thư xin lỗi và hẹn lại"),
+    RATING: _("Mời đánh giá mức độ hài lòng"),
 }
 # What each event needs from its caller besides the dossier (the rest is read from the dossier).
-REQUIRED_CONTEXT = {SUPPLEMENT: ("reason",), FEES: ("amount_vnd",), APOLOGY: ("new_due", "reason")}
+REQUIRED_CONTEXT = {SUPPLEMENT: ("reason",), FEES: ("amount_vnd",), APOLOGY: ("new_due", "reason"),
+                    RATING: ("link", "link_days")}
 
 EMAIL, SMS = "email", "sms"
 KINDS = {EMAIL: "notify.email", SMS: "notify.sms"}
@@ -79,6 +82,9 @@ def _values(dossier: Dossier, event: str, context: dict, at: datetime) -> dict:
         "reason": (context.get("reason") or "").strip(),
         "note": (context.get("note") or "").strip(),
         "result_code": context.get("result_code") or dossier.e_result_code or "",
+        # The rating invitation's one-use link (motcua.ratings.links) and how many days it works.
+        "link": context.get("link") or "",
+        "link_days": context.get("link_days") or "",
     }
     if "amount_vnd" in context:
         values["amount"] = money(int(context["amount_vnd"]))

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -29,9 +30,10 @@ from motcua.dossiers.models import Dossier, DossierComponent, Handover
 from motcua.dossiers.numbering import next_dossier_code
 from motcua.lib.filetypes import PDF, FileKind
 from motcua.lib.workingtime import LOCAL_TZ, time_limit_amount
-from motcua.notify.notices import notify_applicant
+from motcua.notify.notices import notify_applicant, recipients
 from motcua.office.clock import clock_of
 from motcua.office.models import DossierResult, SubmissionToken
+from motcua.ratings import links as rating_links
 from motcua.units.calendars import CalendarBook
 
 # A receipt form left open longer than a working day is stale: its applicant has long gone home.
@@ -374,10 +376,16 @@ def do_approve_and_sign(dossier: Dossier, *, actor, version: int | None, signed_
 
 
 def do_return(dossier: Dossier, *, actor, version: int | None, note: str = "", at=None) -> Dossier:
-    """Return the result to the applicant: the dossier ends (status 10)."""
+    """Return the result to the applicant: the dossier ends (status 10). In the same transaction the
+    applicant is invited to rate the service through a one-use link (motcua.ratings.links)."""
+    at = at or timezone.now()
     _expect_version(dossier, version)
     if dossier.procedure.written_result and not DossierResult.objects.filter(dossier=dossier).exists():
         raise TransitionError(_("Kết quả chưa được lãnh đạo phê duyệt và ký số, chưa thể trả kết quả."))
-    transition(dossier, "return_result", actor=actor, note=note, at=at)
+    with transaction.atomic():
+        transition(dossier, "return_result", actor=actor, note=note, at=at)
+        if recipients(dossier):
+            link = rating_links.link_url(rating_links.issue_link(dossier, at))
+            notify_applicant(dossier, "rating", {"link": link, "link_days": settings.MOTCUA_RATING_LINK_DAYS}, at)
     return dossier
 

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from motcua.office.views import assisted, auth, documents, dossier, intake, notifications, queue, receipt
+from motcua.office.views import rating as ratings
 
 app_name = "office"
 
@@ -39,4 +40,9 @@ urlpatterns = [
     path("ho-so/<str:code>/phieu-kiem-soat.pdf", documents.control_sheet_pdf, name="control_sheet_pdf"),
     path("ho-so/<str:code>/ket-qua.pdf", documents.result, name="result_pdf"),
     path("ho-so/<str:code>/ket-qua/kiem-tra-chu-ky/", documents.verify_result, name="verify_result"),
+    path("ho-so/<str:code>/danh-gia-tai-quay/", ratings.desk, name="rating_desk"),
+    path("danh-gia-tai-quay/", ratings.desk_start, name="rating_desk_start"),
+    path("danh-gia-tai-quay/cam-on/", ratings.desk_thanks, name="rating_desk_thanks"),
+    path("danh-gia/it-hai-long/", ratings.weekly, name="rating_weekly"),
+    path("danh-gia/it-hai-long.xlsx", ratings.weekly_xlsx, name="rating_weekly_xlsx"),
 ]

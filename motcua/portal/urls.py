@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from motcua.portal.views import apply, catalog, lookup, mine, timing
+from motcua.portal.views import apply, catalog, lookup, mine, rating, timing
 
 app_name = "portal"
 
@@ -18,6 +18,7 @@ urlpatterns = [
     path("ho-so-cua-toi/<str:code>/bo-sung/", mine.answer_supplement, name="answer_supplement"),
     path("ho-so-cua-toi/<str:code>/ket-qua.pdf", mine.result_pdf, name="result_pdf"),
     path("ho-so-cua-toi/<str:code>/ket-qua/kiem-tra-chu-ky/", mine.verify_result, name="verify_result"),
+    path("ho-so-cua-toi/<str:code>/danh-gia/", rating.rate_own, name="rate"),
     path("tra-cuu/", lookup.lookup, name="lookup"),
     path("thoi-gian-nop-ho-so/", timing.submission_times, name="submission_times"),
 ]

@@ -19,6 +19,7 @@ CONTEXTS = {
     "fees": {"amount_vnd": 1234567},
     "result": {"result_code": "KQ-TEST"},
     "apology": {"new_due": NEW_DUE, "reason": "Chờ xác minh nơi cư trú."},
+    "rating": {"link": "https://motcua.example.vn/danh-gia/Abc-123_xyz/", "link_days": 14},
 }
 
 
