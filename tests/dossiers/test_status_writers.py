@@ -65,6 +65,13 @@ ALLOWED = {
     # motcua/office/views/dossier.py:102 `return _page(request, dossier, bound=(action, form), status=400)`
     ("motcua/office/views/dossier.py", "_act", "keyword:_page"):
         "_page renders the dossier page: status= is the HTTP status code passed to render()",
+    # motcua/feedback/lifecycle.py: a feedback item's status, written only by its own lifecycle (the same
+    # compare-and-update on a version, event row and change stamp as the dossiers' lifecycle).
+    ("motcua/feedback/lifecycle.py", "transition", "column list"): "Feedback.status, by the feedback lifecycle",
+    ("motcua/feedback/lifecycle.py", "transition", "keyword:update"): "Feedback.status, by the feedback lifecycle",
+    ("motcua/feedback/lifecycle.py", "transition", "attribute"): "Feedback.status, by the feedback lifecycle",
+    ("motcua/feedback/lifecycle.py", "receive", "attribute"): "Feedback.status, by the feedback lifecycle",
+    ("motcua/feedback/lifecycle.py", "raise_again", "attribute"): "Feedback.status, by the feedback lifecycle",
 }
 
 
