@@ -163,3 +163,22 @@ def test_every_portal_url_with_an_object_is_404_for_another_citizen(filed, other
         assert other_client.post(url, {"version": filed.version, "note": "x"}).status_code in (404, 405), url
         checked += 1
     assert checked >= 6
+
+
+def test_ids_in_forms_are_written_without_thousand_separators(citizen_client, portal_world):
+    """USE_THOUSAND_SEPARATOR would write unit 12345 as "12.345" in an option's value (seen on PostgreSQL,
+    whose ids grow past 1,000 during a test run): the form would then post a unit that does not exist."""
+    from motcua.catalog.models import Authority
+    from motcua.units.models import Unit
+
+    far = Unit.objects.create(pk=12345, code="05999", name="UBND xã Xa Xôi", kind="commune",
+                              parent=portal_world.province)
+    Authority.objects.create(unit=far, procedure=portal_world.birth)
+    citizen_client.get(reverse("portal:apply", args=[portal_world.birth.code]))
+    draft = Draft.objects.get(owner=portal_world.citizen)
+    page = citizen_client.get(reverse("portal:draft", args=[draft.pk])).content.decode()
+    assert '<option value="12345">' in page
+    assert citizen_client.post(reverse("portal:draft", args=[draft.pk]), {"unit": "12345", "action": "save"}
+                               ).status_code == 302
+    draft.refresh_from_db()
+    assert draft.unit_id == 12345
