@@ -45,6 +45,6 @@ urlpatterns = [
     path("ho-so/<str:code>/danh-gia-tai-quay/", ratings.desk, name="rating_desk"),
     path("danh-gia-tai-quay/", ratings.desk_start, name="rating_desk_start"),
     path("danh-gia-tai-quay/cam-on/", ratings.desk_thanks, name="rating_desk_thanks"),
-    path("danh-gia/it-hai-long/", ratings.weekly, name="rating_weekly"),
-    path("danh-gia/it-hai-long.xlsx", ratings.weekly_xlsx, name="rating_weekly_xlsx"),
+    path("muc-do-hai-long/it-hai-long/", ratings.weekly, name="rating_weekly"),
+    path("muc-do-hai-long/it-hai-long.xlsx", ratings.weekly_xlsx, name="rating_weekly_xlsx"),
 ]

@@ -12,7 +12,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from pygal.style import Style
 
-from motcua.lib.vnformat import local_moment, percent, short_date
+from motcua.lib.vnformat import local_moment, padded_date, percent
 from motcua.ratings.weekly import Row, WeeklyList
 
 CHART_ROWS = 10
@@ -25,7 +25,7 @@ _STYLE = Style(background="white", plot_background="white", foreground="#1f2937"
 
 
 def week_title(weekly: WeeklyList) -> str:
-    return f"tuần {short_date(weekly.week.monday)} – {short_date(weekly.week.sunday)}"
+    return f"tuần {padded_date(weekly.week.monday)} – {padded_date(weekly.week.sunday)}"
 
 
 def chart_svg(rows: list[Row], title: str) -> str:

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_http_methods
 from motcua.core.models import Role
 from motcua.dossiers.constants import Status
 from motcua.dossiers.models import Dossier
-from motcua.lib.vnformat import percent, short_date
+from motcua.lib.vnformat import padded_date, percent
 from motcua.office.access import DESK, dossier_or_404, office_required, role_of, unit_ids_of
 from motcua.ratings import exports
 from motcua.ratings.criteria import ANSWERS, CRITERIA
@@ -135,7 +135,7 @@ def weekly(request):
         "unit_chart": exports.chart_svg(data.units, f"Đơn vị có tỷ lệ hài lòng thấp nhất, {title}")
         if data.units else "",
         "previous": week.previous().monday.isoformat(), "next": week.next().monday.isoformat(),
-        "monday": short_date(week.monday), "sunday": short_date(week.sunday),
+        "monday": padded_date(week.monday), "sunday": padded_date(week.sunday),
     })
 
 
