@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from motcua.portal.views import apply, catalog, lookup, mine, rating, timing
+from motcua.portal.views import apply, catalog, lookup, mine, rating, survey, timing
 
 app_name = "portal"
 
@@ -19,6 +19,10 @@ urlpatterns = [
     path("ho-so-cua-toi/<str:code>/ket-qua.pdf", mine.result_pdf, name="result_pdf"),
     path("ho-so-cua-toi/<str:code>/ket-qua/kiem-tra-chu-ky/", mine.verify_result, name="verify_result"),
     path("ho-so-cua-toi/<str:code>/danh-gia/", rating.rate_own, name="rate"),
+    path("khao-sat/", survey.my_surveys, name="surveys"),
+    path("khao-sat/<int:pk>/", survey.answer_mine, name="survey_answer"),
+    path("khao-sat/tra-loi/<str:token>/", survey.answer_by_link, name="survey_token"),
+    path("khao-sat/cam-on/", survey.thanks, name="survey_thanks"),
     path("tra-cuu/", lookup.lookup, name="lookup"),
     path("thoi-gian-nop-ho-so/", timing.submission_times, name="submission_times"),
 ]
