@@ -83,6 +83,9 @@ ACTION_LABELS = {
     "resolve": gettext_lazy("Xử lý xong"),
     "sign_result": gettext_lazy("Phê duyệt và ký số kết quả"),
     "return_result": gettext_lazy("Trả kết quả"),
+    # Changes that keep the status (record_change).
+    "payment": gettext_lazy("Thanh toán phí, lệ phí"),
+    "rate": gettext_lazy("Đánh giá mức độ hài lòng"),
 }
 
 
