@@ -210,6 +210,8 @@ MOTCUA_OIDC_TIMEOUT = env_int("MOTCUA_OIDC_TIMEOUT", 10)
 MOTCUA_OIDC_REDIRECT_URI = env_str("MOTCUA_OIDC_REDIRECT_URI", "")
 # Sign-in attempts per client address (django-ratelimit rate, e.g. "20/m"), counted in the default cache.
 MOTCUA_SIGNIN_RATE = env_str("MOTCUA_SIGNIN_RATE", "20/m")
+# Feedback filed on the portal without signing in, per client address (django-ratelimit rate).
+MOTCUA_FEEDBACK_ANONYMOUS_RATE = env_str("MOTCUA_FEEDBACK_ANONYMOUS_RATE", "5/h")
 # The cache (rate limits): this process's memory, or Redis shared by every web process (redis://host:6379/0,
 # needs the `redis` package).
 _CACHE_URL = env_str("MOTCUA_CACHE_URL", "")

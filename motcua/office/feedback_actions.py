@@ -109,9 +109,10 @@ def do_file(s: Submission, *, channel: str, actor=None, at=None) -> Feedback:
     return lifecycle.receive(_new_item(s, channel), actor=actor or s.user, actor_label=label, at=at).feedback
 
 
-def do_raise_again(item: Feedback, s: Submission, *, actor=None, at=None) -> Feedback:
+def do_raise_again(item: Feedback, s: Submission, *, actor=None, version: int | None = None, at=None) -> Feedback:
     """The submitter is not satisfied: a new item, to the same unit, linked to `item`, which is marked raised
     again (indicator 4.2)."""
+    _expect_version(item, version)
     check_submission(s)
     channel = Channel.DESK if actor is not None else Channel.PORTAL
     return lifecycle.raise_again(item, _new_item(s, channel), actor=actor or s.user,

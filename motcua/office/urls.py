@@ -3,8 +3,9 @@
 from django.urls import path
 
 from motcua.office.views import assisted, auth, documents, dossier, intake, notifications, queue, receipt
-from motcua.office.views import usage as usage_views
+from motcua.office.views import feedback as feedback_views
 from motcua.office.views import rating as ratings
+from motcua.office.views import usage as usage_views
 
 app_name = "office"
 
@@ -42,6 +43,18 @@ urlpatterns = [
     path("ho-so/<str:code>/phieu-kiem-soat.pdf", documents.control_sheet_pdf, name="control_sheet_pdf"),
     path("ho-so/<str:code>/ket-qua.pdf", documents.result, name="result_pdf"),
     path("ho-so/<str:code>/ket-qua/kiem-tra-chu-ky/", documents.verify_result, name="verify_result"),
+    path("phan-anh/", feedback_views.queue, name="feedback_queue"),
+    path("phan-anh/qua-han/", feedback_views.overdue, name="feedback_overdue"),
+    path("phan-anh/tiep-nhan/", feedback_views.new, name="feedback_new"),
+    path("phan-anh/<str:code>/", feedback_views.detail, name="feedback"),
+    path("phan-anh/<str:code>/phan-cong/", feedback_views.assign, name="feedback_assign"),
+    path("phan-anh/<str:code>/de-nghi-bo-sung/", feedback_views.request_info, name="feedback_request_info"),
+    path("phan-anh/<str:code>/da-bo-sung/", feedback_views.add_info, name="feedback_add_info"),
+    path("phan-anh/<str:code>/tra-loi/", feedback_views.answer, name="feedback_answer"),
+    path("phan-anh/<str:code>/tu-choi/", feedback_views.refuse, name="feedback_refuse"),
+    path("phan-anh/<str:code>/chuyen-don-vi/", feedback_views.transfer, name="feedback_transfer"),
+    path("phan-anh/<str:code>/cong-khai/", feedback_views.publish, name="feedback_publish"),
+    path("phan-anh/<str:code>/tra-loi.pdf", feedback_views.answer_pdf, name="feedback_answer_pdf"),
     path("ho-so/<str:code>/danh-gia-tai-quay/", ratings.desk, name="rating_desk"),
     path("danh-gia-tai-quay/", ratings.desk_start, name="rating_desk_start"),
     path("danh-gia-tai-quay/cam-on/", ratings.desk_thanks, name="rating_desk_thanks"),

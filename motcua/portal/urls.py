@@ -3,6 +3,7 @@
 from django.urls import path
 
 from motcua.portal.views import apply, catalog, lookup, mine, rating, survey, timing
+from motcua.portal.views import feedback as feedback_views
 
 app_name = "portal"
 
@@ -25,4 +26,12 @@ urlpatterns = [
     path("khao-sat/cam-on/", survey.thanks, name="survey_thanks"),
     path("tra-cuu/", lookup.lookup, name="lookup"),
     path("thoi-gian-nop-ho-so/", timing.submission_times, name="submission_times"),
+    path("phan-anh/", feedback_views.published, name="feedback_public"),
+    path("phan-anh/gui/", feedback_views.file, name="feedback_file"),
+    path("phan-anh/cua-toi/", feedback_views.mine, name="my_feedback"),
+    path("phan-anh/cua-toi/<str:code>/", feedback_views.item_page, name="my_feedback_item"),
+    path("phan-anh/cua-toi/<str:code>/danh-gia/", feedback_views.rate, name="my_feedback_rate"),
+    path("phan-anh/cua-toi/<str:code>/phan-anh-lai/", feedback_views.raise_again, name="my_feedback_raise_again"),
+    path("phan-anh/cua-toi/<str:code>/bo-sung/", feedback_views.add_info, name="my_feedback_add_info"),
+    path("phan-anh/cua-toi/<str:code>/tra-loi.pdf", feedback_views.answer_pdf, name="my_feedback_answer_pdf"),
 ]
