@@ -39,6 +39,16 @@ OWNER = "motcua/dossiers/lifecycle.py"
 # Calls in which `status=` is a lookup (a read) or an HTTP status code, never a write.
 LOOKUP_CALLS = {"filter", "exclude", "get", "Q"}
 HTTP_CALLS = {"render", "JsonResponse", "HttpResponse", "TemplateResponse", "HttpResponseBase"}
+
+
+def is_http_code(value: ast.AST) -> bool:
+    """A literal from 100 up is an HTTP status code passed on (`_page(..., status=400)`): a dossier's status
+    is 1 to 10 and is never written as a literal that large."""
+    if isinstance(value, ast.IfExp):  # `status=400 if errors else 200`
+        return is_http_code(value.body) and is_http_code(value.orelse)
+    return isinstance(value, ast.Constant) and type(value.value) is int and value.value >= 100
+
+
 # Admin options and index definitions name columns to show, filter, search or index by.
 READ_ONLY_NAMES = {"list_display", "list_filter", "search_fields", "ordering", "readonly_fields",
                    "list_display_links", "sortable_by"}
@@ -59,12 +69,6 @@ ALLOWED = {
     # motcua/indicators/api.py:39 `return _json({...}, status=problem.status)`
     ("motcua/indicators/api.py", "error_response", "keyword:_json"):
         "_json wraps JsonResponse: status= is the response's HTTP status code",
-    # motcua/indicators/api.py:77 `raise BadParameter("unit", ..., status=404)`
-    ("motcua/indicators/api.py", "_period_and_unit", "keyword:BadParameter"):
-        "the API answers 404 for an unknown unit: an HTTP status code",
-    # motcua/office/views/dossier.py:102 `return _page(request, dossier, bound=(action, form), status=400)`
-    ("motcua/office/views/dossier.py", "_act", "keyword:_page"):
-        "_page renders the dossier page: status= is the HTTP status code passed to render()",
     # motcua/feedback/lifecycle.py: a feedback item's status, written only by its own lifecycle (the same
     # compare-and-update on a version, event row and change stamp as the dossiers' lifecycle).
     ("motcua/feedback/lifecycle.py", "transition", "column list"): "Feedback.status, by the feedback lifecycle",
@@ -127,7 +131,8 @@ class _Scanner(ast.NodeVisitor):
     def visit_Call(self, node: ast.Call):
         callee = _callee(node)
         for keyword in node.keywords:
-            if keyword.arg == "status" and callee not in LOOKUP_CALLS | HTTP_CALLS:
+            if keyword.arg == "status" and callee not in LOOKUP_CALLS | HTTP_CALLS \
+                    and not is_http_code(keyword.value):
                 self._add(node, f"keyword:{callee}")
             if keyword.arg == "fields" and callee in INDEX_CALLS:
                 self.exempt_literals.add(id(keyword.value))
@@ -251,6 +256,8 @@ PLANTED = [
     ("Dossier.objects.update_or_create(code=c, status=2)", "keyword:update_or_create"),
     ("values = dict(code=c, status=s)", "keyword:dict"),
     ("values.update(status=s)", "keyword:update"),
+    ("_page(request, dossier, status=3)", "keyword:_page"),
+    ("_form(request, status=400 if errors else s)", "keyword:_form"),
     ("qs.update(**{'status': 4})", "dict key"),
     ("dossier.status = Status.RETURNED", "attribute"),
     ("a.version, a.status = 2, 3", "attribute"),
@@ -307,6 +314,8 @@ late = dossier.status == Status.RETURNED and event.new_status == 4
 rows = Dossier.objects.values_list("code", "status").order_by("status")
 page = render(request, "x.html", {"form": form}, status=400)
 json = JsonResponse({"error": 1}, status=404)
+page = _page(request, dossier, bound=form, status=400)
+page = _form(request, status=400 if errors else 200)
 form.fields["status"].choices = []
 cursor.execute("SELECT status FROM dossiers_dossier WHERE status = %s", [4])
 cursor.execute("INSERT INTO dossiers_dossierevent (old_status, new_status) VALUES (%s, %s)", [1, 2])
