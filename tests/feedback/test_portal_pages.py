@@ -117,3 +117,29 @@ def test_anonymous_filing_is_rate_limited_per_address(portal_world, settings):
     assert [client.post("/dich-vu-cong/phan-anh/gui/", data).status_code for _ in range(3)] == [200, 200, 429]
     assert Client(REMOTE_ADDR="203.0.113.8").post("/dich-vu-cong/phan-anh/gui/", data).status_code == 200
     assert Feedback.objects.count() == 3
+
+
+def test_every_feedback_url_naming_an_item_is_404_for_another_person(portal_world, other_client, client_of):
+    """Walks the portal's and the back office's feedback URL patterns with a real item's code: another citizen
+    and another unit's officer get 404 (or 405) on GET and POST; a new pattern is walked as soon as it exists."""
+    from django.urls import reverse
+
+    from motcua.office.urls import urlpatterns as office_patterns
+    from motcua.portal.urls import urlpatterns as portal_patterns
+
+    item = file_item(portal_world, user=portal_world.citizen)
+    Feedback.objects.filter(pk=item.pk).update(answer_file="feedback/x.pdf")
+    walked = 0
+    for namespace, patterns, client in (("portal", portal_patterns, other_client),
+                                        ("office", office_patterns, client_of(portal_world.desk_b))):
+        for pattern in patterns:
+            if "feedback" not in (pattern.name or "") or "code" not in pattern.pattern.converters:
+                continue
+            url = reverse(f"{namespace}:{pattern.name}", kwargs={"code": item.code})
+            assert client.get(url).status_code in (404, 405), url
+            assert client.post(url, {"version": 0, "note": "x", "reason": "x", "rating": "satisfied",
+                                     "content": "x", "text": "x" * 30}).status_code in (404, 403), url
+            walked += 1
+    assert walked >= 14
+    fresh = Feedback.objects.get(pk=item.pk)
+    assert (fresh.version, fresh.status) == (0, Status.RECEIVED)
