@@ -4,6 +4,7 @@ in a table beside it, which is what screen readers read."""
 
 from __future__ import annotations
 
+import math
 import re
 
 import pygal
@@ -21,10 +22,13 @@ _STYLE = Style(background="white", plot_background="white", foreground="#1f2937"
 
 def bar_svg(result: QuestionResult) -> str:
     """The counts of each option of a scale or choice question, as inline SVG."""
+    top = max([option.count for option in result.options] + [1])
+    step = max(1, math.ceil(top / 10))
     chart = pygal.Bar(style=_STYLE, show_legend=False, width=560, height=300, js=[],
                       disable_xml_declaration=True, print_values=True, explicit_size=False,
-                      value_formatter=lambda v: number(int(v)), truncate_label=22, x_label_rotation=0,
-                      show_y_guides=True, min_scale=1, y_labels_major_every=None)
+                      value_formatter=lambda v: number(v), truncate_label=22, range=(0, top))
+    # whole counts on the axis (pygal's own steps would be 0,1, 0,2 …)
+    chart.y_labels = list(range(0, top + step, step))
     chart.x_labels = [option.value if result.question.type == "scale" else option.label
                       for option in result.options]
     chart.add("Số lượt chọn", [option.count for option in result.options])
