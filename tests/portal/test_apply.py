@@ -140,29 +140,64 @@ def test_the_sign_in_to_submission_page_is_for_the_provincial_office(filed, clie
     assert client_of(portal_world.desk_a).get(reverse("portal:submission_times")).status_code == 403
 
 
+def _owned_objects(world, dossier):
+    """One object of each kind the portal's URLs name, all belonging to the citizen of `world`."""
+    from datetime import date
+
+    from motcua.feedback.constants import Channel
+    from motcua.feedback.lifecycle import receive
+    from motcua.feedback.models import Feedback
+    from motcua.surveys.models import Invitation, Opening, Survey
+
+    item = receive(Feedback(unit=world.commune_a, channel=Channel.PORTAL, about="dossier", dossier=dossier,
+                            subject="Chậm trả kết quả", content="Hồ sơ chưa có kết quả.", submitted_by=world.citizen,
+                            submitter_name="Nguyễn Văn An", submitter_phone="0912345678")).feedback
+    now = timezone.now()
+    survey = Survey.objects.create(title="Khảo sát", questions=[], created_at=now, updated_at=now)
+    opening = Opening.objects.create(survey=survey, name="Đợt 1", opens_on=date(2025, 1, 1),
+                                     closes_on=date(2099, 1, 1), returned_from=date(2025, 1, 1),
+                                     returned_to=date(2099, 1, 1), created_at=now)
+    invitation = Invitation.objects.create(opening=opening, id_number=CITIZEN_ID, procedure=world.birth,
+                                           unit=world.commune_a, token_hash="x" * 64, created_at=now)
+    return {"draft": Draft.objects.get(owner=world.citizen).pk, "dossier": dossier.code, "feedback": item.code,
+            "invitation": invitation.pk}
+
+
+# Which object each URL parameter names, by URL name (the rest name a dossier by its code).
+OBJECT_OF = {"draft": ("pk", "draft"), "autosave": ("pk", "draft"), "survey_answer": ("pk", "invitation")}
+# Capability URLs: holding the token is the permission (tests/surveys and tests/ratings test their tokens).
+CAPABILITY_URLS = {"survey_token"}
+
+
 def test_every_portal_url_with_an_object_is_404_for_another_citizen(filed, other_client, portal_world):
-    """Walks the portal's URL patterns: each one naming a draft or a dossier answers 404 to another citizen
-    (GET and POST); a new pattern with a parameter fails here until it is added to this walk."""
+    """Walks the portal's and the payments' URL patterns: each one naming a draft, a dossier, a feedback item
+    or an invitation of the citizen answers 404 (or 405) to another citizen, GET and POST; a new pattern
+    with a parameter fails here until this walk knows what it names."""
     from motcua.payments.urls import urlpatterns as payment_patterns
     from motcua.portal.urls import urlpatterns
 
-    draft = Draft.objects.get(owner=portal_world.citizen)
-    values = {"pk": draft.pk, "code": filed.code}
+    owned = _owned_objects(portal_world, filed)
     public = {"procedure", "apply"}  # a procedure's code is public; applying opens the visitor's own draft
-    checked = 0
-    for pattern in list(urlpatterns) + list(payment_patterns):
-        params = set(pattern.pattern.converters)
-        if not params or pattern.name in public:
-            continue
-        if pattern.name == "return":  # a payment order: the lead's walk leaves it to tests/payments
-            continue
-        assert params <= set(values), f"{pattern.name}: add its parameters {params} to this walk"
-        namespace = "payments" if pattern in payment_patterns else "portal"
-        url = reverse(f"{namespace}:{pattern.name}", kwargs={p: values[p] for p in params})
-        assert other_client.get(url).status_code in (404, 405), url
-        assert other_client.post(url, {"version": filed.version, "note": "x"}).status_code in (404, 405), url
-        checked += 1
-    assert checked >= 6
+    checked = set()
+    for namespace, patterns in (("portal", urlpatterns), ("payments", payment_patterns)):
+        for pattern in patterns:
+            params = set(pattern.pattern.converters)
+            if not params or pattern.name in public | CAPABILITY_URLS:
+                continue
+            if pattern.name == "return":  # a payment order's page: tests/payments walks it with real orders
+                continue
+            if pattern.name in OBJECT_OF:
+                param, kind = OBJECT_OF[pattern.name]
+            elif pattern.name.startswith("my_feedback"):
+                param, kind = "code", "feedback"
+            else:
+                param, kind = "code", "dossier"
+            assert params == {param}, f"{pattern.name}: tell this walk what {params} names"
+            url = reverse(f"{namespace}:{pattern.name}", kwargs={param: owned[kind]})
+            assert other_client.get(url).status_code in (404, 405), url
+            assert other_client.post(url, {"version": filed.version, "note": "x"}).status_code in (404, 405), url
+            checked.add(pattern.name)
+    assert {"draft", "dossier", "result_pdf", "rate", "my_feedback_item", "survey_answer", "start"} <= checked
 
 
 def test_ids_in_forms_are_written_without_thousand_separators(citizen_client, portal_world):
@@ -182,3 +217,12 @@ def test_ids_in_forms_are_written_without_thousand_separators(citizen_client, po
                                ).status_code == 302
     draft.refresh_from_db()
     assert draft.unit_id == 12345
+
+
+def test_field_limits_are_written_as_plain_numbers(citizen_client, portal_world):
+    """A 2,000-character field: `maxlength="2.000"` (the Vietnamese thousands separator) is read by a
+    browser as 2 characters."""
+    citizen_client.get(reverse("portal:apply", args=[portal_world.business.code]))
+    draft = Draft.objects.get(owner=portal_world.citizen)
+    page = citizen_client.get(reverse("portal:draft", args=[draft.pk])).content.decode()
+    assert 'maxlength="2000"' in page and 'maxlength="2.000"' not in page
