@@ -204,36 +204,14 @@ def answer_letter(item: Feedback, text: str, at: datetime, approver: str | None)
 
 
 def signed_answer(item: Feedback, text: str, at: datetime, approver: str | None) -> tuple[bytes, str]:
-    """The answer letter signed (PAdES) with the handling unit's certificate: (bytes, signer name). The
-    certificate is checked as for a dossier's result; each failure raises `pdfs.SigningUnavailable` with a
-    sentence for the leader, and nothing is written."""
+    """The answer letter signed (PAdES) with the handling unit's certificate: (bytes, signer name), by the
+    back office's one signing edge (`pdfs.sign_for_unit`: the certificate checked as for a dossier's result;
+    each failure raises `pdfs.SigningUnavailable` with a sentence for the leader, and nothing is written)."""
     from motcua.office import pdfs  # pyHanko is loaded only by the signing step
-    from motcua.results import certificates, signing
 
-    unit = item.unit
-    try:
-        signer = certificates.signer_for_unit(pdfs.pki_dir(), unit.code, unit.name, settings.MOTCUA_SIGNING,
-                                              allow_demo=settings.MOTCUA_ALLOW_DEMO_SIGNING)
-        certificate = certificates.load_certificate(signer.signing_cert)
-        certificates.check_signing_certificate(
-            certificate, unit.name, crls=certificates.load_crls(settings.MOTCUA_CRLS),
-            issuers=list(signer.cert_registry or ()))
-    except (certificates.NoCertificateError, certificates.CertificateUnusable) as exc:
-        raise pdfs.SigningUnavailable(exc.message_vi) from exc
-    except Exception as exc:  # noqa: BLE001 - a token or key store failing to open must not become a 500
-        logger.exception("cannot open the signer of unit %s", unit.code)
-        raise pdfs.SigningUnavailable(
-            _("Không sử dụng được chứng thư số của đơn vị %(unit)s; không thể ký số văn bản trả lời. Vui lòng "
-              "liên hệ quản trị hệ thống.") % {"unit": unit.name}) from exc
-    pdf = answer_letter(item, text, at, approver)
-    try:
-        signed = signing.sign_pdf(pdf, signer, reason=f"Trả lời phản ánh, kiến nghị {item.code}")
-    except Exception as exc:  # noqa: BLE001 - any signer failure: tell the leader, change nothing
-        logger.exception("signing the answer to feedback %s failed", item.code)
-        raise pdfs.SigningUnavailable(
-            _("Không ký số được văn bản trả lời phản ánh %(code)s; chưa có thay đổi nào, vui lòng thử lại.")
-            % {"code": item.code}) from exc
-    return signed, certificates.common_name(certificate)
+    return pdfs.sign_for_unit(item.unit, lambda: answer_letter(item, text, at, approver),
+                              reason=f"Trả lời phản ánh, kiến nghị {item.code}",
+                              failed=f"Không ký số được văn bản trả lời phản ánh {item.code}", changed="Phản ánh")
 
 
 def check_answerable(item: Feedback, text: str, version: int | None) -> None:

@@ -193,16 +193,24 @@ def _unavailable(message: str, cause: BaseException | None = None) -> SigningUna
 
 
 def signed_result(dossier: Dossier, code: str, at: datetime, approver: str | None) -> tuple[bytes, str]:
-    """The result PDF signed (PAdES) with the competent unit's certificate: (bytes, signer name).
+    """The result PDF signed (PAdES) with the competent unit's certificate: (bytes, signer name)."""
+    return sign_for_unit(dossier.unit, lambda: result_document(dossier, code, at, approver),
+                         reason=f"Phê duyệt kết quả hồ sơ {dossier.code}",
+                         failed=f"Không ký số được kết quả hồ sơ {dossier.code}", changed="Hồ sơ")
+
+
+def sign_for_unit(unit, render, *, reason: str, failed: str, changed: str) -> tuple[bytes, str]:
+    """`render()`'s PDF signed (PAdES) with `unit`'s certificate: (bytes, signer name). The one signing
+    edge of the back office (results, answers to feedback).
 
     Real certificates come from settings.MOTCUA_SIGNING; without one, the demo PKI under VAR_DIR/pki
     issues the unit's certificate on first use (allowed only while MOTCUA_ALLOW_DEMO_SIGNING is on).
     Before anything is rendered, the certificate must be present, within its dates and not revoked in
     the CRLs of settings.MOTCUA_CRLS; any failure of the signer itself (token, HSM, pyHanko) is caught
-    around the signing call. Each case raises SigningUnavailable with a sentence for the leader; no
-    file is written and no table is touched here.
+    around the signing call. Each case raises SigningUnavailable with a sentence for the leader (`failed`
+    starts it when the signing call fails; `changed` names what was left unchanged); no file is written
+    and no table is touched here.
     """
-    unit = dossier.unit
     contact = "Vui lòng liên hệ quản trị hệ thống."
     try:
         signer = certificates.signer_for_unit(pki_dir(), unit.code, unit.name, settings.MOTCUA_SIGNING,
@@ -223,15 +231,14 @@ def signed_result(dossier: Dossier, code: str, at: datetime, approver: str | Non
         raise _unavailable(
             f"Không mở được thiết bị ký số (chứng thư số) của đơn vị {unit.name}; không thể ký số. {contact}"
         ) from exc
-    pdf = result_document(dossier, code, at, approver)
+    pdf = render()
     try:
-        signed = signing.sign_pdf(pdf, signer, reason=f"Phê duyệt kết quả hồ sơ {dossier.code}")
+        signed = signing.sign_pdf(pdf, signer, reason=reason)
     except Exception as exc:  # noqa: BLE001 - any signer/token failure: tell the leader, change nothing
-        logger.exception("signing the result of dossier %s failed", dossier.code)
+        logger.exception("signing for unit %s failed: %s", unit.code, reason)
         raise _unavailable(
-            f"Không ký số được kết quả hồ sơ {dossier.code}: thiết bị ký số hoặc dịch vụ ký số của đơn vị "
-            f"{unit.name} báo lỗi. Hồ sơ chưa có thay đổi nào; vui lòng thử lại, nếu vẫn lỗi xin liên hệ quản "
-            "trị hệ thống.") from exc
+            f"{failed}: thiết bị ký số hoặc dịch vụ ký số của đơn vị {unit.name} báo lỗi. {changed} chưa có "
+            "thay đổi nào; vui lòng thử lại, nếu vẫn lỗi xin liên hệ quản trị hệ thống.") from exc
     return signed, certificates.common_name(certificate)
 
 
