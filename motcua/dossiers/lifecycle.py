@@ -86,6 +86,7 @@ ACTION_LABELS = {
     # Changes that keep the status (record_change).
     "payment": gettext_lazy("Thanh toán phí, lệ phí"),
     "rate": gettext_lazy("Đánh giá mức độ hài lòng"),
+    "complaint": gettext_lazy("Phản ánh, kiến nghị về hồ sơ"),
 }
 
 
@@ -194,6 +195,17 @@ def record_change(dossier: Dossier, action: str, changes: dict, actor=None, note
     for name, value in changes.items():
         setattr(dossier, name, value)
     return Outcome(dossier=dossier, event=event)
+
+
+def mark_complaint(dossier_id: int, actor=None, note: str = "", at=None, data=None,
+                   actor_label: str = "") -> Outcome | None:
+    """A complaint (a feedback item) about the dossier: its `complaint` fact, which indicator 4.3 reads
+    (rules.md "Satisfaction"), set once by `record_change` with the row locked; None when already set."""
+    dossier = Dossier.objects.select_for_update().get(pk=dossier_id)
+    if dossier.complaint:
+        return None
+    return record_change(dossier, "complaint", {"complaint": True}, actor=actor, note=note, at=at, data=data,
+                         actor_label=actor_label)
 
 
 def create_dossier(dossier: Dossier, origin: str, actor=None, note: str = "", at=None, data=None) -> Outcome:

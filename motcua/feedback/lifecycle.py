@@ -20,6 +20,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from motcua.changes.tracking import catalog_changed
+from motcua.dossiers import lifecycle as dossier_lifecycle
 from motcua.dossiers.constants import Rating
 from motcua.feedback.constants import Status
 from motcua.feedback.models import Feedback, FeedbackEvent
@@ -161,6 +162,7 @@ def receive(feedback: Feedback, *, actor=None, actor_label: str = "", note: str 
                     feedback=feedback, actor=actor, actor_label=str(actor_label or actor or ""), action="receive",
                     old_status="", new_status=S.RECEIVED, at=at, note=note,
                     data={"channel": feedback.channel, **(data or {})})
+                _mark_complaint(feedback, actor, actor_label, at)
                 catalog_changed()
             return Outcome(feedback, event)
         except IntegrityError:
@@ -169,6 +171,14 @@ def receive(feedback: Feedback, *, actor=None, actor_label: str = "", note: str 
                 feedback.status = ""
                 raise
     raise AssertionError("unreachable")
+
+
+def _mark_complaint(feedback: Feedback, actor, actor_label: str, at) -> None:
+    """An item about a dossier is a complaint about it (rules.md "Satisfaction": it counts against 4.3):
+    the dossier's `complaint` flag is set through the dossier lifecycle, in the filing's transaction."""
+    if feedback.dossier_id is not None:
+        dossier_lifecycle.mark_complaint(feedback.dossier_id, actor=actor, actor_label=str(actor_label or ""),
+                                         note=feedback.code, at=at, data={"feedback": feedback.code})
 
 
 def raise_again(previous: Feedback, feedback: Feedback, *, actor=None, actor_label: str = "", note: str = "",
