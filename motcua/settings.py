@@ -47,10 +47,15 @@ INSTALLED_APPS = [
     "motcua.usage",
     "motcua.surveys",
     "motcua.office",
+    "motcua.plans",
     "motcua.indicators",
+    "motcua.targets",
+    "motcua.fixfirst",
+    "motcua.forecasting",
     "motcua.reports",
     "motcua.pages",
     "motcua.portal",
+    "motcua.controlroom",
     "motcua.demo",
 ]
 
