@@ -237,6 +237,14 @@ MOTCUA_RATING_CHANGE_DAYS = env_int("MOTCUA_RATING_CHANGE_DAYS", 7)
 MOTCUA_RATING_LINK_DAYS = env_int("MOTCUA_RATING_LINK_DAYS", 14)
 MOTCUA_SITE_URL = env_str("MOTCUA_SITE_URL", MOTCUA_PAYMENT_SITE_URL or "http://127.0.0.1:8000").rstrip("/")
 
+# Official reports (docs/reports.md): defaults of the issuing form (issuing body "parent\nbody", place, the
+# number until the letter is registered, signer). Each issued report keeps its own values for ever.
+MOTCUA_REPORT_ISSUER = env_str("MOTCUA_REPORT_ISSUER", "UBND tỉnh Thái Nguyên\nVăn phòng")
+MOTCUA_REPORT_PLACE = env_str("MOTCUA_REPORT_PLACE", "Thái Nguyên")
+MOTCUA_REPORT_NUMBER = env_str("MOTCUA_REPORT_NUMBER", "…/BC-VPUB")
+MOTCUA_REPORT_SIGNER_NAME = env_str("MOTCUA_REPORT_SIGNER_NAME", "")
+MOTCUA_REPORT_SIGNER_TITLE = env_str("MOTCUA_REPORT_SIGNER_TITLE", "KT. Chánh Văn phòng\nPhó Chánh Văn phòng")
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

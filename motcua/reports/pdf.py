@@ -31,6 +31,8 @@ from reportlab.platypus import (
 
 from motcua.lib.vnformat import moment, number, percent, short_date
 from motcua.reports import weekly
+from motcua.reports.letterhead import Letterhead, default_letterhead
+from motcua.reports.sources import TargetLine
 from motcua.reports.weekly import WeeklyReport
 from motcua.results import documents
 
@@ -157,43 +159,85 @@ def _grid(styles, rows: list[list[str]], widths_mm: list[float], numeric: set[in
     return table
 
 
-def weekly_pdf(report: WeeklyReport) -> bytes:
+def _targets_table(targets: list[TargetLine], report: WeeklyReport, styles):
+    rows = [["STT", "Chỉ tiêu", "Phạm vi", "Chỉ tiêu giao", f"Đạt đến ngày {short_date(report.day)}", "Còn thiếu",
+             "Thời hạn", "Đánh giá"]]
+    for i, item in enumerate(targets, start=1):
+        def show(value, item=item):
+            if value is None:
+                return "—"
+            return percent(value) if item.is_rate else number(value, 2)
+        gap = item.gap if item.gap is not None and item.gap > 0 else None
+        rows.append([str(i), item.label, item.scope, show(item.target), show(item.current),
+                     show(gap) if gap is not None else "—", short_date(item.deadline) if item.deadline else "",
+                     "" if item.met is None else "Đạt" if item.met else "Chưa đạt"])
+    return _grid(styles, rows, [12, 78, 48, 22, 24, 20, 22, 20], {0, 3, 4, 5})
+
+
+def chairman_title(report: WeeklyReport) -> str:
+    start, end = report.week
+    return (f"BÁO CÁO\nKẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU CỦA CHIẾN DỊCH VÀ BỘ CHỈ SỐ 766\nTUẦN TỪ NGÀY "
+            f"{start.day}/{start.month}/{start.year} ĐẾN NGÀY {end.day}/{end.month}/{end.year}")
+
+
+def weekly_pdf(report: WeeklyReport, letterhead: Letterhead | None = None,
+               targets: list[TargetLine] | None = None) -> bytes:
+    """The weekly report; with `targets` it is the report to the Chairman: the campaign's targets first."""
+    letterhead = letterhead or default_letterhead("weekly", report.day)
     font = documents.register_fonts()
     styles = documents._styles(font)
     appendix = ParagraphStyle("appendix", styles["title"], fontSize=12)
     note = ParagraphStyle("note", styles["place_date"], alignment=TA_CENTER)
     width = PAGE[0] - documents.MARGINS["leftMargin"] - documents.MARGINS["rightMargin"]
     start, end = report.week
+    attached = weekly.attached_line(report, letterhead.number, letterhead.document_date, letterhead.issuer_name)
+    title = chairman_title(report) if targets is not None else weekly.title_of(report)
 
-    story = [documents._header(styles, weekly.ISSUER, weekly.NUMBER, report.day, weekly.PROVINCE, width),
+    story = [documents._header(styles, letterhead.issuer, letterhead.number, letterhead.document_date,
+                               letterhead.place, width),
              Spacer(1, 6 * mm)]
-    story += [_p(line, styles["title"]) for line in weekly.title_of(report).split("\n")]
+    story += [_p(line, styles["title"]) for line in title.split("\n")]
+    if targets is not None:
+        story.append(_p("Kính gửi: Chủ tịch Ủy ban nhân dân tỉnh", note))
     story.append(Spacer(1, 4 * mm))
-    story += [_p(text, styles["body"]) for text in _summary(report)]
+    summary = _summary(report)
+    if targets is not None:
+        met = sum(1 for t in targets if t.met)
+        summary.insert(1, f"Kết quả thực hiện các chỉ tiêu của chiến dịch đến ngày {short_date(report.day)}: "
+                          f"{met}/{len(targets)} chỉ tiêu đã đạt (chi tiết tại bảng dưới đây)." if targets else
+                          "Chưa có chỉ tiêu nào của chiến dịch đang có hiệu lực.")
+    story += [_p(text, styles["body"]) for text in summary]
+    if targets:
+        story += [Spacer(1, 3 * mm), _p("KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU CỦA CHIẾN DỊCH", appendix), Spacer(1, 2 * mm),
+                  _targets_table(targets, report, styles)]
     story.append(Spacer(1, 6 * mm))
-    footer = documents._footer(styles, width, None, None, weekly.SIGNER_TITLE, None, list(weekly.RECIPIENTS))
+    footer = documents._footer(styles, width, None, None, letterhead.signer_title, letterhead.signer_name or None,
+                               list(letterhead.recipients))
     story.append(KeepTogether([footer]))
 
     story += [PageBreak(), _p("Phụ lục I", appendix), _p(weekly.appendix_i_title(report), appendix),
-              _p(weekly.attached_line(report), note), Spacer(1, 4 * mm),
+              _p(attached, note), Spacer(1, 4 * mm),
               _indicator_table(report, styles), Spacer(1, 6 * mm),
               _p(f"XẾP HẠNG CÁC CƠ QUAN, ĐỊA PHƯƠNG ĐẾN NGÀY {short_date(report.day)}", appendix), Spacer(1, 2 * mm),
               _ranking_table(report, styles)]
     story += [PageBreak(), _p("Phụ lục II", appendix), _p(weekly.APPENDIX_II_TITLE, appendix),
-              _p(weekly.attached_line(report), note),
+              _p(attached, note),
               _p(f"Số liệu lấy trên Bộ chỉ số theo Quyết định số 766/QĐ-TTg từ ngày {short_date(start)} đến ngày "
                  f"{short_date(end)}", note), Spacer(1, 4 * mm),
               *_overdue_tables(report, styles)]
+    return build(story, title.replace("\n", " "), letterhead, font)
 
+
+def build(story: list, title: str, letterhead: Letterhead, font: str, page=PAGE) -> bytes:
+    """Lay out `story` on `page` with the page number on later pages; the document's metadata name it."""
     buffer = BytesIO()
-    title = weekly.title_of(report).replace("\n", " ")
-    doc = SimpleDocTemplate(buffer, pagesize=PAGE, title=title, author="Văn phòng UBND tỉnh Thái Nguyên",
-                            subject=title, creator="motcua", lang="vi-VN", **documents.MARGINS)
+    doc = SimpleDocTemplate(buffer, pagesize=page, title=title, author=letterhead.issuer_name, subject=title,
+                            creator="motcua", lang="vi-VN", invariant=1, **documents.MARGINS)
 
     def later_pages(canvas, document):
         canvas.saveState()
         canvas.setFont(font, 11)
-        canvas.drawCentredString(PAGE[0] / 2, PAGE[1] - 12 * mm, str(document.page))
+        canvas.drawCentredString(page[0] / 2, page[1] - 12 * mm, str(document.page))
         canvas.restoreState()
 
     doc.build(story, onLaterPages=later_pages)

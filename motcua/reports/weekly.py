@@ -31,10 +31,8 @@ from motcua.lib.vnformat import padded_date, to_decimal
 from motcua.lib.workingtime import LOCAL_TZ
 from motcua.units.models import Unit
 
-ISSUER = "UBND tỉnh Thái Nguyên\nVăn phòng"
-PROVINCE = "Thái Nguyên"
-NUMBER = "…/BC-VPUB"
-SIGNER_TITLE = "KT. Chánh Văn phòng\nPhó Chánh Văn phòng"
+# The letterhead (issuing body, number, place, signer) is not here: it comes from the settings' defaults or
+# the issuing form (`motcua.reports.letterhead`). These are the letter's usual recipients, the form's default.
 RECIPIENTS = (
     "Chủ tịch, các PCT UBND tỉnh (b/c);",
     "Các sở, ban, ngành thuộc tỉnh;",
@@ -171,8 +169,9 @@ def appendix_i_title(report: WeeklyReport) -> str:
             f"{padded_date(report.week[1])}")
 
 
-def attached_line(report: WeeklyReport) -> str:
-    return f"(Kèm theo Báo cáo số {NUMBER} ngày {padded_date(report.day)} của Văn phòng UBND tỉnh)"
+def attached_line(report: WeeklyReport, number: str, issued_on: date | None = None,
+                  issuer: str = "Văn phòng UBND tỉnh") -> str:
+    return f"(Kèm theo Báo cáo số {number} ngày {padded_date(issued_on or report.day)} của {issuer})"
 
 
 def file_stem(report: WeeklyReport) -> str:

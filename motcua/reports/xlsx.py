@@ -14,6 +14,8 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from motcua.lib.vnformat import moment, padded_date, short_date
+from motcua.reports.letterhead import Letterhead, default_letterhead
+from motcua.reports.sources import TargetLine
 from motcua.reports.weekly import APPENDIX_II_TITLE, WeeklyReport, appendix_i_title, attached_line
 
 PERCENT = "0.00%"
@@ -69,12 +71,12 @@ def _num(value):
     return None if value is None else float(value)
 
 
-def _appendix_i(ws, report: WeeklyReport) -> None:
+def _appendix_i(ws, report: WeeklyReport, attached: str) -> None:
     columns = 13  # STT, label, max; numerator, denominator, rate, points at each date; change of rate, points
     prev_end, cur_end = report.previous[1], report.current[1]
     _title(ws, 1, "Phụ lục I", columns)
     _title(ws, 2, appendix_i_title(report), columns, height=48)
-    _title(ws, 3, attached_line(report), columns, bold=False, italic=True)
+    _title(ws, 3, attached, columns, bold=False, italic=True)
     reading = "lũy kế từ đầu năm" if report.cumulative else "theo tuần"
     _title(ws, 4, f"Bộ quy tắc tính: {report.ruleset.name}, phiên bản {report.ruleset.version}; số liệu {reading}: "
                   f"kỳ {short_date(report.previous[0])} – {short_date(prev_end)} và kỳ "
@@ -107,7 +109,7 @@ def _appendix_i(ws, report: WeeklyReport) -> None:
     ws.freeze_panes = "D8"
 
 
-def _ranking(ws, report: WeeklyReport) -> None:
+def _ranking(ws, report: WeeklyReport, attached: str) -> None:
     groups = list(report.ruleset.groups)
     labels = ["Hạng", "Đơn vị", "Loại", "Tổng điểm", *(f"{g.id}. {g.label}" for g in groups),
               f"Tổng điểm ngày {short_date(report.previous[1])}", f"Hạng ngày {short_date(report.previous[1])}",
@@ -116,7 +118,7 @@ def _ranking(ws, report: WeeklyReport) -> None:
     _title(ws, 1, "Phụ lục I (tiếp theo)", columns)
     _title(ws, 2, f"XẾP HẠNG CÁC SỞ, BAN, NGÀNH VÀ UBND CÁC XÃ, PHƯỜNG THEO BỘ CHỈ SỐ 766 ĐẾN NGÀY "
                   f"{padded_date(report.day)}", columns, height=32)
-    _title(ws, 3, attached_line(report), columns, bold=False, italic=True)
+    _title(ws, 3, attached, columns, bold=False, italic=True)
     _header(ws, 5, labels)
     kinds = {"department": "Sở, ban, ngành", "commune": "Xã, phường"}
     for row, unit in enumerate(report.ranking, start=6):
@@ -129,11 +131,11 @@ def _ranking(ws, report: WeeklyReport) -> None:
     ws.freeze_panes = "C6"
 
 
-def _appendix_ii(ws, report: WeeklyReport) -> None:
+def _appendix_ii(ws, report: WeeklyReport, attached: str) -> None:
     columns = 4
     _title(ws, 1, "Phụ lục II", columns)
     _title(ws, 2, APPENDIX_II_TITLE, columns, height=32)
-    _title(ws, 3, attached_line(report), columns, bold=False, italic=True)
+    _title(ws, 3, attached, columns, bold=False, italic=True)
     _title(ws, 4, f"Số liệu lấy theo Bộ chỉ số 766 từ ngày {short_date(report.week[0])} đến ngày "
                   f"{short_date(report.week[1])}", columns, bold=False, italic=True)
     _header(ws, 6, ["STT", "Đơn vị giải quyết TTHC", "Hồ sơ quá hạn xử lý trong kỳ", "Trong đó: đang giải quyết"])
@@ -150,7 +152,7 @@ def _appendix_ii(ws, report: WeeklyReport) -> None:
     _widths(ws, [6, 52, 18, 18])
 
 
-def _overdue_list(ws, report: WeeklyReport) -> None:
+def _overdue_list(ws, report: WeeklyReport, attached: str) -> None:
     labels = ["STT", "Mã hồ sơ", "Đơn vị giải quyết TTHC", "Mã TTHC", "Thủ tục hành chính", "Hạn xử lý",
               "Số ngày quá hạn (ngày làm việc)", "Tình trạng"]
     _title(ws, 1, "Phụ lục II (tiếp theo)", len(labels))
@@ -169,19 +171,52 @@ def _overdue_list(ws, report: WeeklyReport) -> None:
     ws.freeze_panes = "C5"
 
 
-def weekly_xlsx(report: WeeklyReport) -> bytes:
-    workbook = Workbook()
-    sheets = (("Phụ lục I", _appendix_i), ("Xếp hạng đơn vị", _ranking), ("Phụ lục II", _appendix_ii),
-              ("Phụ lục II - Danh sách", _overdue_list))
-    for i, (name, write) in enumerate(sheets):
-        ws = workbook.active if i == 0 else workbook.create_sheet()
-        ws.title = name
-        write(ws, report)
-        ws.page_setup.orientation = "landscape"
-        ws.page_setup.paperSize = ws.PAPERSIZE_A4
-        ws.page_setup.fitToWidth = 1
-    workbook.properties.title = f"Báo cáo Bộ chỉ số 766 ngày {short_date(report.day)}"
+def _targets(ws, targets: list[TargetLine], report: WeeklyReport, attached: str) -> None:
+    labels = ["STT", "Chỉ tiêu", "Phạm vi", "Chỉ tiêu giao", f"Đạt đến ngày {short_date(report.day)}", "Còn thiếu",
+              "Thời hạn", "Đánh giá", "Văn bản giao"]
+    _title(ws, 1, "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU CỦA CHIẾN DỊCH", len(labels))
+    _title(ws, 2, attached, len(labels), bold=False, italic=True)
+    _header(ws, 4, labels)
+    for row, item in enumerate(targets, start=5):
+        fmt = PERCENT if item.is_rate else POINTS
+        verdict = "" if item.met is None else "Đạt" if item.met else "Chưa đạt"
+        values = [(row - 4, None), (item.label, None), (item.scope, None), (_num(item.target), fmt),
+                  (_num(item.current), fmt), (_num(item.gap) if item.gap is not None and item.gap > 0 else 0, fmt),
+                  (item.deadline, "dd/mm/yyyy"), (verdict, None), (item.source, None)]
+        for column, (value, number_format) in enumerate(values, start=1):
+            _put(ws, row, column, value, number_format)
+    if not targets:
+        _title(ws, 5, "Chưa có chỉ tiêu nào của chiến dịch đang có hiệu lực.", len(labels), bold=False, italic=True)
+    _widths(ws, [6, 44, 24, 12, 14, 11, 12, 11, 36])
+
+
+def workbook_bytes(workbook: Workbook, title: str) -> bytes:
+    workbook.properties.title = title
     workbook.properties.creator = "motcua"
     buffer = BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
+
+
+def page_setup(ws) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+
+
+def weekly_xlsx(report: WeeklyReport, letterhead: Letterhead | None = None,
+                targets: list[TargetLine] | None = None) -> bytes:
+    """Appendix I and II; with `targets` (the report to the Chairman) the campaign's targets come first."""
+    letterhead = letterhead or default_letterhead("weekly", report.day)
+    attached = attached_line(report, letterhead.number, letterhead.document_date, letterhead.issuer_name)
+    workbook = Workbook()
+    sheets = [("Phụ lục I", _appendix_i), ("Xếp hạng đơn vị", _ranking), ("Phụ lục II", _appendix_ii),
+              ("Phụ lục II - Danh sách", _overdue_list)]
+    if targets is not None:
+        sheets.insert(0, ("Chỉ tiêu chiến dịch", lambda ws, r, a: _targets(ws, targets, r, a)))
+    for i, (name, write) in enumerate(sheets):
+        ws = workbook.active if i == 0 else workbook.create_sheet()
+        ws.title = name
+        write(ws, report, attached)
+        page_setup(ws)
+    return workbook_bytes(workbook, f"Báo cáo Bộ chỉ số 766 ngày {short_date(report.day)}")
