@@ -1,0 +1,3 @@
+"""The forecasting tests' world: the back office's units, procedures and personas."""
+
+from tests.office.conftest import client_of, media_root, password_hash, world  # noqa: F401
