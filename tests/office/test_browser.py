@@ -4,11 +4,9 @@ officers of several units; and an officer of another commune who finds nothing.
 Screenshots and the printed PDFs are kept under test-artifacts/office-browser/ (gitignored; CI keeps them).
 """
 
-import os
 import shutil
 import subprocess
 from concurrent.futures import ThreadPoolExecutor
-from pathlib import Path
 
 import pytest
 
@@ -17,62 +15,27 @@ from motcua.dossiers.models import Dossier
 from motcua.office import pdfs
 from motcua.results.certificates import ensure_demo_pki
 from motcua.results.signing import verify_pdf
-from tests.office.conftest import MINIMAL_PDF, PASSWORD
-
-# Playwright's sync API runs an event loop in this thread; the test's own ORM reads are still synchronous.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-playwright_api = pytest.importorskip("playwright.sync_api")
+from tests import browsing
+from tests.office.conftest import MINIMAL_PDF
 
 pytestmark = pytest.mark.browser
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "office-browser"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
+ARTIFACTS = browsing.artifacts("office-browser")
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (.ci/run does)")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with playwright_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+    yield from browsing.launched(ARTIFACTS)
 
 
-class Officer:
-    """One officer's own browser context (own cookies), logged in through the login form."""
+class Officer(browsing.BackOfficeUser):
+    """One officer's own browser context, logged in; its screenshots numbered with the others'."""
 
-    def __init__(self, browser, base_url, username, steps):
-        self.context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 1000})
-        self.page = self.context.new_page()
-        self.page.set_default_timeout(20_000)
-        self.base_url, self.steps = base_url, steps
-        self.page.goto(f"{base_url}/dang-nhap/")
-        self.page.fill("#id_username", username)
-        self.page.fill("#id_password", PASSWORD)
-        self.page.click("button[type=submit] >> text=Đăng nhập")
-        self.page.wait_for_url(f"{base_url}/hang-doi/")
-
-    def open(self, path):
-        return self.page.goto(f"{self.base_url}{path}")
+    def __init__(self, browser, base_url, username, shots):
+        super().__init__(browser, base_url, username)
+        self.shots = shots
 
     def shot(self, name):
-        self.steps.append(name)
-        self.page.screenshot(path=str(ARTIFACTS / f"{len(self.steps):02d}-{name}.png"), full_page=True)
-
-    def act(self, action, fields=None, selects=None):
-        form = self.page.locator(f"#action-{action}")
-        for name, value in (fields or {}).items():
-            form.locator(f"[name={name}]").fill(value)
-        for name, label in (selects or {}).items():
-            form.locator(f"select[name={name}]").select_option(label=label)
-        form.locator("button[type=submit]").click()
-        self.page.wait_for_load_state()
-
-    def status(self):
-        return self.page.inner_text("#status")
+        self.shots.take(self.page, name)
 
     def download(self, path, name):
         response = self.context.request.get(f"{self.base_url}{path}")
@@ -80,9 +43,6 @@ class Officer:
         content = response.body()
         (ARTIFACTS / name).write_bytes(content)
         return content
-
-    def close(self):
-        self.context.close()
 
 
 def _text(content: bytes, tmp_path) -> str:
@@ -95,7 +55,7 @@ def _text(content: bytes, tmp_path) -> str:
 
 def test_a_dossier_from_receipt_to_signed_result_to_return(transactional_db, live_server, world, browser,
                                                            tmp_path):
-    url, steps = live_server.url, []
+    url, steps = live_server.url, browsing.Screenshots(ARTIFACTS)
 
     # 1. The desk of commune A receives a business registration decided by the department's office.
     desk = Officer(browser, url, "tiepnhan.pdp", steps)

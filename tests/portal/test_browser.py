@@ -15,7 +15,6 @@ Screenshots and the downloaded PDF are kept under test-artifacts/portal-browser/
 
 import base64
 import hashlib
-import os
 import shutil
 import subprocess
 import time
@@ -39,115 +38,41 @@ from motcua.payments.models import OrderState, PaymentOrder
 from motcua.results.certificates import ensure_demo_pki
 from motcua.units.calendars import CalendarBook
 from motcua.units.models import Unit
+from tests import browsing
 from tests.citizens.conftest import AN, identity_provider, oidc  # noqa: F401
 from tests.datastore.conftest import datastore_standin, store_settings  # noqa: F401
-from tests.office.conftest import MINIMAL_PDF, PASSWORD
+from tests.office.conftest import MINIMAL_PDF
 from tests.payments.conftest import MERCHANT, SECRET, TOKEN, platform  # noqa: F401
 
-# Playwright's sync API runs an event loop in this thread; the test's own ORM reads are still synchronous.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-playwright_api = pytest.importorskip("playwright.sync_api")
-axe_api = pytest.importorskip("axe_playwright_python.sync_playwright")
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "portal-browser"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-PHONE = {"width": 390, "height": 844}
+ARTIFACTS = browsing.artifacts("portal-browser")
 STORED = "KQ-05443-250110-0007"  # an earlier signed result of Nguyễn Văn An, kept in his data store
-BLOCKING = ("serious", "critical")
-# The elements that reach past the phone's right edge (printed when the page scrolls sideways).
-WIDER_THAN_PHONE = """() => [...document.querySelectorAll('body *')]
-  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
-  .map(e => `${e.tagName.toLowerCase()}#${e.id}.${e.className} right=${Math.round(e.getBoundingClientRect().right)}`)
-  .slice(0, 20)"""
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (.ci/run does)")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for old in ARTIFACTS.glob("*.png"):
-        old.unlink()
-    with playwright_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+    yield from browsing.launched(ARTIFACTS)
 
 
-class Steps:
-    """Numbered screenshots shared by every browser context of the journey."""
-
-    def __init__(self):
-        self.count = 0
-
-    def shot(self, page, name):
-        self.count += 1
-        page.screenshot(path=str(ARTIFACTS / f"{self.count:02d}-{name}.png"), full_page=True)
-
-
-class Citizen:
+class Citizen(browsing.Visitor):
     """The citizen's phone: one context at 390 × 844; each of our pages checked by axe and for width."""
 
-    def __init__(self, browser, base_url, steps):
-        self.context = browser.new_context(locale="vi-VN", viewport=PHONE, is_mobile=True, has_touch=True)
-        self.page = self.context.new_page()
-        self.page.set_default_timeout(20_000)
-        self.base_url, self.steps, self.axe = base_url, steps, axe_api.Axe()
-        self.checked: list[str] = []
+    expected_status = 200
 
-    def open(self, path):
-        response = self.page.goto(f"{self.base_url}{path}")
-        assert response.status == 200, (path, response.status)
-        return response
+    def __init__(self, browser, base_url, steps):
+        super().__init__(browser, base_url, phone=True)
+        self.steps = steps
+        self.checked: list[str] = []
 
     def check(self, name):
         """Screenshot, no serious or critical axe-core violation, no horizontal scroll at 390 px."""
         self.page.wait_for_load_state()
-        self.steps.shot(self.page, name)
-        violations = [v for v in self.axe.run(self.page).response["violations"] if v["impact"] in BLOCKING]
-        for v in violations:
-            print(f"axe {name}: {v['impact']} {v['id']}: {v['help']}")
-            for node in v["nodes"][:5]:
-                print("   ", node["target"], node.get("failureSummary", "").replace("\n", " "))
-        assert not violations, f"{name}: {[(v['id'], v['impact']) for v in violations]}"
-        width = self.page.evaluate("document.documentElement.scrollWidth")
-        if width > PHONE["width"] + 1:
-            print(f"too wide {name}:", self.page.evaluate(WIDER_THAN_PHONE))
-        assert width <= PHONE["width"] + 1, f"{name}: {width}px wide at a {PHONE['width']}px viewport"
+        self.steps.take(self.page, name)
+        violations = browsing.serious_violations(self.page)
+        assert not violations, f"{name}:\n{violations}"
+        wide = browsing.too_wide(self.page, browsing.PHONE["width"])
+        assert not wide, f"{name}: {wide}"
         self.checked.append(name)
-
-
-class Officer:
-    """One officer's own browser context (own cookies), logged in through the back office's login form."""
-
-    def __init__(self, browser, base_url, username, steps):
-        self.context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 1000})
-        self.page = self.context.new_page()
-        self.page.set_default_timeout(20_000)
-        self.base_url, self.steps = base_url, steps
-        self.page.goto(f"{base_url}/dang-nhap/")
-        self.page.fill("#id_username", username)
-        self.page.fill("#id_password", PASSWORD)
-        self.page.click("button[type=submit] >> text=Đăng nhập")
-        self.page.wait_for_url(f"{base_url}/hang-doi/")
-
-    def open(self, path):
-        return self.page.goto(f"{self.base_url}{path}")
-
-    def act(self, action, fields=None, selects=None):
-        form = self.page.locator(f"#action-{action}")
-        for name, value in (fields or {}).items():
-            form.locator(f"[name={name}]").fill(value)
-        for name, label in (selects or {}).items():
-            form.locator(f"select[name={name}]").select_option(label=label)
-        form.locator("button[type=submit]").click()
-        self.page.wait_for_load_state()
-
-    def status(self):
-        return self.page.inner_text("#status")
 
 
 def wait_for(condition, seconds=15.0):
@@ -199,7 +124,7 @@ def journey_settings(settings, live_server, oidc, platform, store_settings, data
 def test_a_citizen_applies_pays_answers_a_supplement_and_gets_the_signed_result_on_a_phone(
         transactional_db, live_server, portal_world, journey_settings, oidc, datastore_standin, platform,  # noqa: F811
         browser, tmp_path):
-    url, steps, world = live_server.url, Steps(), portal_world
+    url, steps, world = live_server.url, browsing.Screenshots(ARTIFACTS), portal_world
     Procedure.objects.filter(pk=world.copy.pk).update(fee_integrated=True)
     assert oidc.person(AN)["commune_code"] == world.commune_a.code  # he lives in commune A
     keep_in_store(datastore_standin, AN, STORED)
@@ -222,7 +147,7 @@ def test_a_citizen_applies_pays_answers_a_supplement_and_gets_the_signed_result_
     page.wait_for_url(f"{oidc.url}/**")
     page.fill("input[name=username]", AN)
     page.fill("input[name=password]", oidc.password)
-    steps.shot(page, "dang-nhap-dinh-danh")  # the provider's page is not ours: no axe check
+    steps.take(page, "dang-nhap-dinh-danh")  # the provider's page is not ours: no axe check
     page.click("button[type=submit]")
     page.wait_for_url(f"{url}/dich-vu-cong/ban-nhap/*/")
     draft = Draft.objects.get(owner__username=AN)
@@ -253,7 +178,7 @@ def test_a_citizen_applies_pays_answers_a_supplement_and_gets_the_signed_result_
     # 4. He pays the fee online: the platform's page, its signed callback settles the order.
     page.click("#payment button >> text=Thanh toán trực tuyến")
     page.wait_for_url(f"{platform.url}/**")
-    steps.shot(page, "nen-tang-thanh-toan")  # the platform's page is not ours
+    steps.take(page, "nen-tang-thanh-toan")  # the platform's page is not ours
     page.click("button >> text=Thanh toán")
     page.wait_for_url(f"{url}/thanh-toan/ket-qua/**")
     order = PaymentOrder.objects.get(dossier=dossier)
@@ -270,25 +195,25 @@ def test_a_citizen_applies_pays_answers_a_supplement_and_gets_the_signed_result_
     assert dossier.paid_online_at is not None
 
     # 5. The desk of commune A finds it in the online intake queue and accepts it.
-    desk = Officer(browser, url, "tiepnhan.pdp", steps)
+    desk = browsing.BackOfficeUser(browser, url, "tiepnhan.pdp")
     desk.open("/tiep-nhan-truc-tuyen/")
     row = desk.page.locator(f"#intake tr[data-code='{dossier.code}']")
     assert row.locator(".flag-store").count() == 1 and row.locator(".flag-paid").count() == 1
-    steps.shot(desk.page, "tiep-nhan-truc-tuyen")
+    steps.take(desk.page, "tiep-nhan-truc-tuyen")
     row.locator("a", has_text=dossier.code).click()
     desk.page.wait_for_url(f"{url}/ho-so/{dossier.code}/")
     desk.act("receive")
     assert desk.status() == Status.RECEIVED.label
-    steps.shot(desk.page, "da-tiep-nhan")
+    steps.take(desk.page, "da-tiep-nhan")
 
     # 6. The processing officer takes it and asks for a supplement.
-    processor = Officer(browser, url, "chuyenvien.pdp", steps)
+    processor = browsing.BackOfficeUser(browser, url, "chuyenvien.pdp")
     processor.open(f"/ho-so/{dossier.code}/")
     processor.act("start", selects={"assignee": "Trần Văn Xử (UBND phường Phan Đình Phùng)"})
     assert processor.status() == Status.PROCESSING.label
     processor.act("request_supplement", {"reason": "Bổ sung bản chụp rõ nét mặt sau của bằng."})
     assert processor.status() == Status.SUPPLEMENT_REQUESTED.label
-    steps.shot(processor.page, "yeu-cau-bo-sung")
+    steps.take(processor.page, "yeu-cau-bo-sung")
 
     # 7. The citizen answers it online with a file, from his phone.
     citizen.open(f"/dich-vu-cong/ho-so-cua-toi/{dossier.code}/")
@@ -306,15 +231,15 @@ def test_a_citizen_applies_pays_answers_a_supplement_and_gets_the_signed_result_
     processor.open(f"/ho-so/{dossier.code}/")
     processor.act("resolve", {"result_text": "Chứng thực 02 bản sao Bằng tốt nghiệp trung học phổ thông."})
     assert processor.status() == Status.RESOLVED.label
-    leader = Officer(browser, url, "lanhdao.pdp", steps)
+    leader = browsing.BackOfficeUser(browser, url, "lanhdao.pdp")
     leader.open(f"/ho-so/{dossier.code}/")
     leader.act("sign_result")
     assert leader.page.inner_text("#result-code") == f"KQ-{dossier.code}"
-    steps.shot(leader.page, "ky-so")
+    steps.take(leader.page, "ky-so")
     desk.open(f"/ho-so/{dossier.code}/")
     desk.act("return_result", {"note": "Trả bản điện tử qua cổng dịch vụ công."})
     assert desk.status() == Status.RETURNED.label
-    steps.shot(desk.page, "da-tra-ket-qua")
+    steps.take(desk.page, "da-tra-ket-qua")
 
     # 9. The outbox worker delivers the signed result to his data store; the flag follows its answer.
     assert not Dossier.objects.get(pk=dossier.pk).result_to_data_store

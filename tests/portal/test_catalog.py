@@ -15,6 +15,7 @@ from motcua.demo.reference import load_reference
 from motcua.portal import catalog
 from motcua.portal.catalog import Criteria, search
 from motcua.units.models import Unit
+from tests import browsing
 
 BIRTH = "1.001193"  # Thủ tục đăng ký khai sinh: commune level, full online, 1 working day, free
 CORRECTION = "1.004859"  # ... cải chính, bổ sung thông tin hộ tịch: full online, 3 working days, 15.000 đồng
@@ -234,45 +235,33 @@ def test_the_portal_layout_offers_sign_in_or_the_citizens_name_and_sign_out(clie
 
 # --- in a real browser: axe-core and a 390 px wide phone ---------------------------------------------------
 
-CHROMIUM = "/usr/bin/chromium"
+@pytest.fixture(scope="module")
+def browser():
+    yield from browsing.launched()
 
 
 @pytest.mark.browser
-def test_the_pages_pass_axe_and_fit_a_phone_screen(live_server, transactional_db):
-    import os
-
-    playwright_api = pytest.importorskip("playwright.sync_api")
-    from axe_playwright_python.sync_playwright import Axe
-
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"  # Playwright's event loop runs in this thread
+def test_the_pages_pass_axe_and_fit_a_phone_screen(live_server, transactional_db, browser):
     load_reference()
     OnlineReductionPolicy.objects.update_or_create(year=timezone.localdate().year, defaults={"percent": 30})
     paths = [reverse("portal:catalog"), reverse("portal:catalog") + "?q=dang+ky&level=commune&page=2",
              reverse("portal:catalog") + "?q=khong+co+gi+ca", reverse("portal:procedure", args=[FOREIGN_MARRIAGE]),
              reverse("portal:procedure", args=[MOBILE_BIRTH])]
-    axe = Axe()
     csp_errors = []
-    with playwright_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
-        try:
-            for width, height in ((1280, 900), (390, 844)):
-                context = browser.new_context(locale="vi-VN", viewport={"width": width, "height": height})
-                page = context.new_page()
-                page.on("console", lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None)
-                for path in paths:
-                    assert page.goto(live_server.url + path).status == 200, path
-                    violations = axe.run(page).response["violations"]
-                    bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3]) for v in violations
-                           if v["impact"] in ("serious", "critical")]
-                    assert bad == [], (width, path, bad)
-                    overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
-                    assert overflow <= 0, (width, path, overflow)
-                # The skip link is the first stop of the keyboard and leads to the main content.
-                page.goto(live_server.url + reverse("portal:catalog"))
-                page.keyboard.press("Tab")
-                assert page.evaluate("document.activeElement.textContent") == "Bỏ qua, đến nội dung chính"
-                assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
-                assert csp_errors == []
-                context.close()
-        finally:
-            browser.close()
+    for width, height in ((1280, 900), (390, 844)):
+        context = browser.new_context(locale="vi-VN", viewport={"width": width, "height": height})
+        page = context.new_page()
+        page.on("console", lambda m: csp_errors.append(m.text) if "Content Security Policy" in m.text else None)
+        for path in paths:
+            assert page.goto(live_server.url + path).status == 200, path
+            violations = browsing.serious_violations(page)
+            assert not violations, f"{width}px {path}:\n{violations}"
+            wide = browsing.too_wide(page, width, tolerance=0)
+            assert not wide, f"{width}px {path}: {wide}"
+        # The skip link is the first stop of the keyboard and leads to the main content.
+        page.goto(live_server.url + reverse("portal:catalog"))
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.textContent") == "Bỏ qua, đến nội dung chính"
+        assert page.evaluate("getComputedStyle(document.activeElement).outlineStyle") != "none"
+        assert csp_errors == []
+        context.close()

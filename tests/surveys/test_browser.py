@@ -4,9 +4,7 @@ without signing in), is told next to the question what is missing, answers; the 
 with their chart. The citizen's pages are checked with axe-core (no serious or critical violation) and for
 horizontal scrolling."""
 
-import os
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
@@ -15,40 +13,25 @@ from motcua.lib.vnformat import padded_date
 from motcua.lib.workingtime import LOCAL_TZ
 from motcua.outbox.models import Item
 from motcua.surveys.models import Response
-from tests.office.conftest import PASSWORD
+from tests import browsing
 from tests.surveys.conftest import CITIZEN_ID, returned
 
-playwright_api = pytest.importorskip("playwright.sync_api")
-axe_api = pytest.importorskip("axe_playwright_python.sync_playwright")
-
-# Playwright's event loop runs in this thread; the test's own database calls are still synchronous.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "surveys-browser"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-PHONE = {"width": 390, "height": 844}
+ARTIFACTS = browsing.artifacts("surveys-browser")
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (.ci/run does)")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    with playwright_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+    yield from browsing.launched(ARTIFACTS)
 
 
 def checked(page, name):
     page.wait_for_load_state()
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)
-    violations = [v for v in axe_api.Axe().run(page).response["violations"] if v["impact"] in ("serious", "critical")]
-    assert not violations, f"{name}: {[(v['id'], v['impact'], [n['target'] for n in v['nodes'][:3]]) for v in violations]}"
-    width = page.evaluate("document.documentElement.scrollWidth")
-    assert width <= PHONE["width"] + 1, f"{name}: {width}px wide"
+    violations = browsing.serious_violations(page)
+    assert not violations, f"{name}:\n{violations}"
+    wide = browsing.too_wide(page, browsing.PHONE["width"])
+    assert not wide, f"{name}: {wide}"
 
 
 def test_a_survey_in_the_browser(browser, live_server, world, settings):
@@ -56,14 +39,8 @@ def test_a_survey_in_the_browser(browser, live_server, world, settings):
     today = timezone.now().astimezone(LOCAL_TZ)
     returned(world.birth, world.commune_a, CITIZEN_ID, email="an@example.vn", returned_at=today - timedelta(days=10))
 
-    office = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 1000})
-    page = office.new_page()
-    page.set_default_timeout(20_000)
-    page.goto(f"{live_server.url}/dang-nhap/")
-    page.fill("#id_username", world.monitor.username)
-    page.fill("#id_password", PASSWORD)
-    page.click("button[type=submit] >> text=Đăng nhập")
-    page.wait_for_url(f"{live_server.url}/hang-doi/")
+    office = browsing.BackOfficeUser(browser, live_server.url, world.monitor.username)
+    page = office.page
     page.click("header >> text=Khảo sát")
     page.click("text=Soạn phiếu khảo sát mới")
     page.click("button >> text=Lưu phiếu khảo sát")
@@ -78,9 +55,8 @@ def test_a_survey_in_the_browser(browser, live_server, world, settings):
     body = Item.objects.get(kind="notify.email", key__startswith="survey:").payload["body"]
     link = next(line for line in body.splitlines() if line.startswith(live_server.url))
 
-    phone = browser.new_context(locale="vi-VN", viewport=PHONE, is_mobile=True, has_touch=True)
-    citizen = phone.new_page()
-    citizen.set_default_timeout(20_000)
+    phone = browsing.Visitor(browser, live_server.url, phone=True)
+    citizen = phone.page
     assert citizen.goto(link).status == 200
     checked(citizen, "01-answer")
     citizen.check("#de_tim-4")

@@ -14,11 +14,9 @@ Every page of ours is checked with axe-core (no serious or critical violation); 
 horizontal scrolling at 390 px. Screenshots and the signed answer under test-artifacts/voice-browser/.
 """
 
-import os
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 from datetime import time as clock_time
-from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -44,79 +42,50 @@ from motcua.results.signing import verify_pdf
 from motcua.surveys.models import Response
 from motcua.units.calendars import CalendarBook
 from motcua.units.models import Unit
+from tests import browsing
 from tests.citizens.conftest import AN
 from tests.feedback.conftest import file_item
-from tests.office.conftest import PASSWORD
 from tests.ratings.conftest import returned
 
-# Playwright's sync API runs an event loop in this thread; the test's own ORM reads are still synchronous.
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-playwright_api = pytest.importorskip("playwright.sync_api")
-axe_api = pytest.importorskip("axe_playwright_python.sync_playwright")
-
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "voice-browser"
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"]
-PHONE = {"width": 390, "height": 844}
-BLOCKING = ("serious", "critical")
+ARTIFACTS = browsing.artifacts("voice-browser")
 AN_EMAIL = "nguyen.van.an@example.vn"
 AN_PHONE = "0912345678"
 COMMUNE = "05443"
 SIGNER = "UBND phường Phan Đình Phùng"
-WIDER_THAN_PHONE = """() => [...document.querySelectorAll('body *')]
-  .filter(e => e.getBoundingClientRect().right > window.innerWidth + 0.5)
-  .map(e => `${e.tagName.toLowerCase()}#${e.id}.${e.className} right=${Math.round(e.getBoundingClientRect().right)}`)
-  .slice(0, 20)"""
 
 
 @pytest.fixture(scope="module")
 def browser():
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (.ci/run does)")
-    ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    for old in ARTIFACTS.glob("*.png"):
-        old.unlink()
-    with playwright_api.sync_playwright() as playwright:
-        instance = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield instance
-        instance.close()
+    yield from browsing.launched(ARTIFACTS)
 
 
 class Journey:
     """Numbered screenshots and the axe-core check shared by every browser context of the test."""
 
     def __init__(self):
-        self.count, self.axe, self.checked = 0, axe_api.Axe(), []
+        self.shots, self.checked = browsing.Screenshots(ARTIFACTS), []
 
     def check(self, page, name, *, phone=False):
         page.wait_for_load_state()
-        self.count += 1
-        page.screenshot(path=str(ARTIFACTS / f"{self.count:02d}-{name}.png"), full_page=True)
-        violations = [v for v in self.axe.run(page).response["violations"] if v["impact"] in BLOCKING]
-        for v in violations:
-            print(f"axe {name}: {v['impact']} {v['id']}: {v['help']}")
-            for node in v["nodes"][:5]:
-                print("   ", node["target"], node.get("failureSummary", "").replace("\n", " "))
-        assert not violations, f"{name}: {[(v['id'], v['impact']) for v in violations]}"
+        self.shots.take(page, name)
+        violations = browsing.serious_violations(page)
+        assert not violations, f"{name}:\n{violations}"
         if phone:
-            width = page.evaluate("document.documentElement.scrollWidth")
-            if width > PHONE["width"] + 1:
-                print(f"too wide {name}:", page.evaluate(WIDER_THAN_PHONE))
-            assert width <= PHONE["width"] + 1, f"{name}: {width}px wide at a {PHONE['width']}px viewport"
+            wide = browsing.too_wide(page, browsing.PHONE["width"])
+            assert not wide, f"{name}: {wide}"
         self.checked.append(name)
 
 
-class Phone:
+class Phone(browsing.Visitor):
     """The citizen's phone. Counts the portal pages it was served the way the usage statistics count
     them (a GET answered 200 with HTML under /dich-vu-cong/), to compare with the usage page."""
 
+    expected_status = 200
+
     def __init__(self, browser, base_url, journey):
-        self.context = browser.new_context(locale="vi-VN", viewport=PHONE, is_mobile=True, has_touch=True)
-        self.page = self.context.new_page()
-        self.page.set_default_timeout(20_000)
-        self.base_url, self.journey, self.views, self.procedure_views = base_url, journey, 0, 0
+        super().__init__(browser, base_url, phone=True)
+        self.journey, self.views, self.procedure_views = journey, 0, 0
         self.page.on("response", self._count)
 
     def _count(self, response):
@@ -128,42 +97,22 @@ class Phone:
             self.views += 1
             self.procedure_views += path.startswith("/dich-vu-cong/thu-tuc/")
 
-    def open(self, path):
-        response = self.page.goto(f"{self.base_url}{path}")
-        assert response.status == 200, (path, response.status)
-
     def check(self, name):
         self.journey.check(self.page, name, phone=True)
 
 
-class Officer:
+class Officer(browsing.BackOfficeUser):
     """One officer's own browser context, logged in through the back office's login form."""
 
-    def __init__(self, browser, base_url, username, journey):
-        self.context = browser.new_context(locale="vi-VN", viewport={"width": 1280, "height": 1000})
-        self.page = self.context.new_page()
-        self.page.set_default_timeout(20_000)
-        self.base_url, self.journey = base_url, journey
-        self.page.goto(f"{base_url}/dang-nhap/")
-        self.page.fill("#id_username", username)
-        self.page.fill("#id_password", PASSWORD)
-        self.page.click("button[type=submit] >> text=Đăng nhập")
-        self.page.wait_for_url(f"{base_url}/hang-doi/")
+    expected_status = 200
 
-    def open(self, path):
-        response = self.page.goto(f"{self.base_url}{path}")
-        assert response.status == 200, (path, response.status)
+    def __init__(self, browser, base_url, username, journey):
+        super().__init__(browser, base_url, username)
+        self.journey = journey
 
     def step(self, url_part, fields=None, selects=None):
         """Fill and post the feedback step form whose action ends with `url_part`; wait for the page."""
-        form = self.page.locator(f"form[action$='{url_part}']")
-        for name, value in (fields or {}).items():
-            form.locator(f"[name={name}]").fill(value)
-        for name, label in (selects or {}).items():
-            form.locator(f"select[name={name}]").select_option(label=label)
-        with self.page.expect_navigation():
-            form.locator("button[type=submit]").click()
-        self.page.wait_for_load_state()
+        self.submit(self.page.locator(f"form[action$='{url_part}']"), fields, selects, navigates=True)
 
     def check(self, name):
         self.journey.check(self.page, name)
