@@ -33,7 +33,7 @@ from motcua.lib.vnformat import moment, number, percent, short_date
 from motcua.reports import weekly
 from motcua.reports.letterhead import Letterhead, default_letterhead
 from motcua.reports.sources import TargetLine
-from motcua.reports.weekly import WeeklyReport
+from motcua.reports.weekly import WeeklyReport, ranking_paragraph
 from motcua.results import documents
 
 PAGE = landscape(A4)
@@ -73,11 +73,9 @@ def _summary(report: WeeklyReport) -> list[str]:
             "Đề nghị các cơ quan, địa phương rà soát, xử lý dứt điểm các hồ sơ này.")
     else:
         paragraphs.append("2. Trong kỳ không có hồ sơ quá hạn.")
-    if report.ranking:
-        best, worst = report.ranking[0], report.ranking[-1]
-        paragraphs.append(
-            f"3. Xếp hạng các cơ quan, địa phương: cao nhất là {best.name} ({number(best.total, 2)} điểm), thấp "
-            f"nhất là {worst.name} ({number(worst.total, 2)} điểm).")
+    ranked = ranking_paragraph(report)  # the lowest among units with enough dossiers (docs/ranking.md)
+    if ranked:
+        paragraphs.append(ranked)
     return paragraphs
 
 

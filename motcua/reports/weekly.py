@@ -24,10 +24,11 @@ from decimal import ROUND_CEILING, Decimal
 from motcua.indicators import semantics
 from motcua.indicators.comparison import RankedUnit, Row, comparison_rows, ranking
 from motcua.indicators.members import members
+from motcua.indicators.ranking import FairRanking, fair_ranking, min_dossiers
 from motcua.indicators.rules import DEFAULT_RULESET, RuleSet, load_ruleset
 from motcua.indicators.service import index_json
 from motcua.lib import periods
-from motcua.lib.vnformat import padded_date, to_decimal
+from motcua.lib.vnformat import number, padded_date, to_decimal
 from motcua.lib.workingtime import LOCAL_TZ
 from motcua.units.models import Unit
 
@@ -87,6 +88,7 @@ class WeeklyReport:
     kinds: dict[str, str]  # unit code -> kind, for the ranking
     overdue_units: list[OverdueUnit]
     overdue: list[OverdueDossier]
+    fair: tuple[FairRanking, ...] = ()  # departments and communes ranked apart (indicators/ranking.py)
 
     @property
     def overdue_count(self) -> int:
@@ -103,13 +105,14 @@ def weekly_report(day: date, rules: str = DEFAULT_RULESET, cumulative: bool = Fa
     week = periods.period_ending(day, periods.WEEK)
     overdue_units, overdue = overdue_in(week, rules, now)
     province = current["units"][0]
+    kinds = dict(Unit.objects.values_list("code", "kind"))
     return WeeklyReport(
         day=day, cumulative=cumulative, ruleset=ruleset, current=current_period, previous=previous_period,
         week=week, evaluated_at=current["evaluated_at"], province_name=province["name"],
         total=to_decimal(province["total"]), previous_total=to_decimal(previous["units"][0]["total"]),
         rows=comparison_rows(ruleset, previous["units"][0], province),
-        ranking=ranking(current, previous), kinds=dict(Unit.objects.values_list("code", "kind")),
-        overdue_units=overdue_units, overdue=overdue)
+        ranking=ranking(current, previous), kinds=kinds, overdue_units=overdue_units, overdue=overdue,
+        fair=tuple(fair_ranking(current, ruleset, kinds, previous)))
 
 
 def overdue_in(week: periods.DateRange, rules: str = DEFAULT_RULESET,
@@ -153,6 +156,35 @@ def overdue_in(week: periods.DateRange, rules: str = DEFAULT_RULESET,
     summary = [OverdueUnit(code, items[0].unit_name, len(items), sum(1 for i in items if i.still_open))
                for code, items in units.items()]
     return summary, found
+
+
+def ranking_paragraph(report: WeeklyReport) -> str | None:
+    """Item 3 of the report: the highest and the lowest department and commune among the units with enough
+    dossiers (docs/ranking.md); units with few dossiers and units with none are named apart, never as the
+    lowest. None when the report has no ranking."""
+    if not report.fair:
+        return None
+    least = min_dossiers()
+    parts = []
+    for kind in report.fair:
+        if kind.ranked:
+            best, worst = kind.highest, kind.lowest
+            parts.append(f"{kind.label}: cao nhất là {best.name} ({number(best.total, 2)} điểm), thấp nhất là "
+                         f"{worst.name} ({number(worst.total, 2)} điểm)")
+        elif kind.units:
+            parts.append(f"{kind.label}: không có đơn vị đủ hồ sơ để xếp hạng")
+    text = (f"3. Xếp hạng các cơ quan, địa phương (sở, ban, ngành và xã, phường xếp riêng; chỉ xét đơn vị có từ "
+            f"{least} hồ sơ trong kỳ): " + "; ".join(parts) + ".")
+    few = [u for kind in report.fair for u in kind.few]
+    empty = [u for kind in report.fair for u in kind.empty]
+    if few:
+        text += (f" Đơn vị ít hồ sơ (dưới {least} hồ sơ, xếp sau các đơn vị khác): "
+                 + ", ".join(f"{u.name} ({number(u.processing)} hồ sơ, {number(u.total, 2)} điểm)" for u in few) + ".")
+    if empty:
+        text += (" Đơn vị chưa phát sinh hồ sơ trong kỳ (không xếp hạng): "
+                 + ", ".join(f"{u.name} ({number(u.total, 2)} điểm, trong đó {number(u.empty_rule_points, 2)} điểm "
+                             "theo quy tắc kỳ trống)" for u in empty) + ".")
+    return text
 
 
 def title_of(report: WeeklyReport) -> str:
