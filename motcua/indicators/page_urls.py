@@ -9,5 +9,6 @@ app_name = "indicators"
 urlpatterns = [
     path("", views.index_table, name="table"),
     path("xep-hang/", views.ranking_table, name="ranking"),
+    path("tut-hau/", views.lagging_lists, name="lagging"),
     path("chi-tieu/<str:indicator_id>/", views.indicator_members, name="members"),
 ]
