@@ -16,6 +16,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("chi-so/", include("motcua.indicators.page_urls")),
     path("api/v1/", include("motcua.indicators.urls")),
+    path("", include("motcua.fixfirst.urls")),  # /chi-so/viec-can-lam/ and /api/v1/fix-first
     path("bao-cao/", include("motcua.reports.urls")),
     path("dong-bo/", include("motcua.sync.urls")),
     path("dich-vu-cong/", include("motcua.citizens.urls")),

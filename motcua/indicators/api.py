@@ -79,6 +79,11 @@ def _period_and_unit(request, allowed: tuple[str, ...]) -> tuple[date, date, str
     return date_from, date_to, unit
 
 
+# The same parameters, errors and headers for the scoped APIs built over the index (motcua.fixfirst).
+period_and_unit = _period_and_unit
+json_response = _json
+
+
 @require_GET
 def index(request):
     """The 766 index of the province (and every department and commune) or of one unit, for a period."""
