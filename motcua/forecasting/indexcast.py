@@ -9,7 +9,7 @@ the projection (`projection.project`) uses the last five.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -140,27 +140,33 @@ def forecast_units(date_from: date, date_to: date, *, unit_code: str | None = No
     return found
 
 
+def store(what: str, scope: str, series: list[tuple[date, float]], maximum: float | None, period_from: date,
+          period_end: date, *, now: datetime, rules: str = DEFAULT_RULESET) -> list[Forecast]:
+    """Today's forecasts of one quantity for the period's end and for a week ahead (not past the end);
+    recording again on the same day replaces them."""
+    today = local_date(now)
+    rows = []
+    for for_date in sorted({period_end, min(today + timedelta(days=AHEAD), period_end)}):
+        p = project(series, for_date, upper=maximum)
+        row, _ = Forecast.objects.update_or_create(
+            what=what, scope=scope, rules=rules, period_from=period_from, for_date=for_date, made_on=today,
+            defaults={"made_at": now, "value": p.value, "low": p.low, "high": p.high, "current": series[-1][1]})
+        rows.append(row)
+    return rows
+
+
 def record(date_from: date, date_to: date, *, now: datetime, rules: str = DEFAULT_RULESET,
-           unit_code: str | None = None, extra: Iterable[tuple[str, str, list[tuple[date, float]], float | None]] = (),
-           ) -> list[Forecast]:
-    """Store today's forecasts of every unit's total and groups (and of `extra` quantities: (what, scope,
-    series, maximum)) for the period's end and for a week ahead; again on the same day replaces them."""
+           unit_code: str | None = None) -> list[Forecast]:
+    """Store today's forecasts of every unit's total and groups (the province and its departments and
+    communes, or the one unit asked for) for the period's end and for a week ahead."""
     units = forecast_units(date_from, date_to, unit_code=unit_code, rules=rules, now=now, weeks=FIT_WEEKS)
     rows = []
-    today = local_date(now)
-    items = [(q.what, q.scope, q.series, q.maximum) for u in units for q in u.quantities.values()]
-    items.extend(extra)
     with transaction.atomic():
-        for what, scope, series, maximum in items:
-            if not series:
-                continue
-            for for_date in sorted({date_to, min(today + timedelta(days=AHEAD), date_to)}):
-                p = project(series, for_date, upper=maximum)
-                row, _ = Forecast.objects.update_or_create(
-                    what=what, scope=scope, rules=rules, period_from=date_from, for_date=for_date, made_on=today,
-                    defaults={"made_at": now, "value": p.value, "low": p.low, "high": p.high,
-                              "current": series[-1][1]})
-                rows.append(row)
+        for unit in units:
+            for q in unit.quantities.values():
+                if q.series:
+                    rows.extend(store(q.what, q.scope, q.series, q.maximum, date_from, date_to, now=now,
+                                      rules=rules))
     return rows
 
 

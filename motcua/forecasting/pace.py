@@ -239,6 +239,10 @@ class Warning:
         return self.effective_due
 
     @property
+    def spent_text(self) -> str:
+        return format_working_time(self.spent, self.hours_per_day)
+
+    @property
     def needed_text(self) -> str:
         return format_working_time(self.needed, self.hours_per_day)
 
@@ -360,3 +364,10 @@ def unit_pace_rows(pace: Pace, unit_codes: Iterable[str], hours_for) -> list[dic
         row["usual_text"] = format_working_time(row["usual"], hours)
     return rows
 
+
+
+def pace_for(queryset, now: datetime, **pace_options) -> Pace:
+    """The pace `predictions` reads for the open dossiers of `queryset` (shown beside the warnings)."""
+    dossiers = list(open_dossiers(queryset))
+    units = {d.unit_id for d in dossiers} | {h.unit_id for d in dossiers for h in d.handovers.all()}
+    return usual_pace(units, now, **pace_options)
