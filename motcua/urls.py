@@ -25,5 +25,6 @@ urlpatterns = [
     path("khao-sat/", include("motcua.surveys.urls")),
     # The rating invitation's link (motcua.ratings.links): public, no sign-in, one use.
     path("danh-gia/<str:token>/", portal_rating.by_link, name="rating_link"),
+    path("", include("motcua.forecasting.urls")),  # /canh-bao-tre-han/, /du-bao/
     path("", include("motcua.office.urls")),
 ]
