@@ -34,6 +34,14 @@ class UnitProgress:
     percent: int | None
     last: TaskUpdate | None
 
+    @property
+    def status_label(self):
+        return st.LABELS[self.status]
+
+    @property
+    def colours(self):
+        return st.COLOURS[self.status]
+
 
 @dataclass
 class TaskProgress:

@@ -3,7 +3,9 @@ found by its key and each task by its number, so loading again changes nothing; 
 what changed, and each task it creates or changes leaves a "seeded" event in the audit trail.
 
 Units are named as the unit list names them: a name matches the unit whose name is the name or starts with
-it followed by a space; "@departments" is every department and "@communes" every commune and ward.
+it followed by a space; "@departments" is every department and "@communes" every commune and ward. A unit
+named on its own wins over a group on the other side (all departments lead, the police coordinate: the
+police coordinate).
 """
 
 from __future__ import annotations
@@ -88,7 +90,12 @@ def load_plan(path: Path = DEFAULT_FILE, at=None, actor_label: str = "motcua pla
                 setattr(task, name, values[name])
             if changed:
                 task.save(update_fields=changed)
-        lead_ids = {u.pk for u in lead}
+        # A unit named on its own wins over a group: "Các sở, ban, ngành" lead and "Công an tỉnh" coordinates
+        # means the police coordinate (and do not lead), though they are a department.
+        named_coordinating, _ = resolve_units([n for n in row.get("coordinating", []) if n not in GROUPS])
+        lead_ids = {u.pk for u in lead} - {u.pk for u in named_coordinating}
+        named_lead, _ = resolve_units([n for n in row.get("lead", []) if n not in GROUPS])
+        lead_ids |= {u.pk for u in named_lead}
         coordinating_ids = {u.pk for u in coordinating} - lead_ids
         if set(task.lead_units.values_list("pk", flat=True)) != lead_ids:
             task.lead_units.set(lead_ids)
