@@ -20,8 +20,8 @@ from motcua.office.security import otp_satisfied
 PARAMETERS = ("from", "to", "unit", "rules")
 
 
-def _refused(status: int, message: str):
-    response = index_api.json_response({"error": {"parameter": None, "message": message}}, status=status)
+def _refused(status: int, message: str, parameter: str | None = None):
+    response = index_api.json_response({"error": {"parameter": parameter, "message": message}}, status=status)
     if status == 401:
         response["WWW-Authenticate"] = 'Session realm="motcua"'
     return response
@@ -47,5 +47,5 @@ def fix_first_view(request):
     except index_api.BadParameter as problem:
         return index_api.error_response(problem)
     if not access.may_see(request.user, unit):
-        return _refused(403, _("Bạn không được xem danh sách của đơn vị “%(code)s”.") % {"code": unit})
+        return _refused(403, _("Bạn không được xem danh sách của đơn vị “%(code)s”.") % {"code": unit}, "unit")
     return index_api.json_response(fix_first(date_from, date_to, unit_code=unit, rules=rules))

@@ -11,6 +11,8 @@ from motcua.fixfirst.labels import KIND_LABELS, KIND_MEANINGS
 from motcua.indicators.rules import load_ruleset
 from motcua.office.access import office_required
 
+SHOWN = 200  # items shown per action; the API and the command list them all
+
 
 @office_required
 def page(request):
@@ -35,7 +37,8 @@ def page(request):
                  + [(code, None) for code in action["procedures"]]
                  + [(code, "feedback" if code in feedback else None) for code in action["feedback"]])
         actions.append({**action, "label": KIND_LABELS[action["kind"]], "meaning": KIND_MEANINGS[action["kind"]],
-                        "indicator_label": labels[action["indicator"]], "items": items})
+                        "indicator_label": labels[action["indicator"]], "count": len(items),
+                        "items": items[:SHOWN], "more": max(0, len(items) - SHOWN)})
     unit = next(u for u in units if u.code == unit_code)
     return render(request, "fixfirst/page.html", {
         "form": form, "result": result, "actions": actions, "unit": unit, "ruleset": ruleset,

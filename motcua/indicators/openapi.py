@@ -86,8 +86,41 @@ SPEC = {
                 "responses": _responses("Extras"),
             },
         },
+        "/fix-first": {
+            "get": {
+                "operationId": "getFixFirst",
+                "summary": "What to fix first: the actions that would raise a unit's total most",
+                "description": (
+                    "The object printed by `motcua fix-first --json` (docs/fix-first.md): for one unit and "
+                    "period, each action (a kind of change applied to the dossiers, procedures or feedback "
+                    "items it lists, for one indicator) with its gain in points recomputed by the reference "
+                    "engine, best first. Unlike the aggregates above, it names dossiers, so it needs a "
+                    "back-office session: provincial monitors and administrators see every unit, a unit "
+                    "leader his unit and the units below it (401 without a session, 403 otherwise)."),
+                "security": [{"officeSession": []}],
+                "parameters": [
+                    _parameter("from", PERIOD_PARAMETERS[0]["description"], _DATE, True, "2025-10-13"),
+                    _parameter("to", PERIOD_PARAMETERS[1]["description"], _DATE, True, "2025-10-19"),
+                    _parameter("unit", "Code of a unit (units.csv); required.", {"type": "string"}, True, "05443"),
+                    _parameter("rules", "Rule set (versioned file of indicator definitions).",
+                               {"type": "string", "enum": available_rulesets(), "default": "qd766"}),
+                ],
+                "responses": {
+                    **_responses("FixFirst"),
+                    "401": {"description": "No back-office session.",
+                            "content": {"application/json": {"schema": _ERROR}}},
+                    "403": {"description": "The user is not a unit leader, monitor or administrator, or the unit "
+                                           "is outside the leader's.",
+                            "content": {"application/json": {"schema": _ERROR}}},
+                },
+            },
+        },
     },
     "components": {
+        "securitySchemes": {
+            "officeSession": {"type": "apiKey", "in": "cookie", "name": "sessionid",
+                              "description": "The back office's session, after signing in at /dang-nhap/."},
+        },
         "schemas": {
             "IndexResult": {
                 "type": "object",
@@ -172,13 +205,53 @@ SPEC = {
                     "not_synced": {"type": "integer", "minimum": 0},
                 },
             },
+            "FixFirst": {
+                "type": "object",
+                "required": ["unit", "from", "to", "evaluated_at", "horizon", "rules", "total", "actions"],
+                "additionalProperties": False,
+                "properties": {
+                    "unit": {"type": "string"},
+                    "from": _DATE,
+                    "to": _DATE,
+                    "evaluated_at": {"type": "string", "format": "date-time",
+                                     "description": "The evaluation moment t, as in /index."},
+                    "horizon": {"type": "string", "format": "date-time",
+                                "description": "The period's last moment, when preventive actions are judged."},
+                    "rules": {"type": "object", "required": ["name", "version"], "additionalProperties": False,
+                              "properties": {"name": {"type": "string"}, "version": {"type": "string"}}},
+                    "total": {"type": "number", "description": "The unit's total, as /index gives it."},
+                    "actions": {"type": "array", "items": {"$ref": "#/components/schemas/FixFirstAction"},
+                                "description": "Sorted by gain, then at_stake, descending."},
+                },
+            },
+            "FixFirstAction": {
+                "type": "object",
+                "required": ["kind", "indicator", "dossiers", "procedures", "feedback", "gain", "at_stake"],
+                "additionalProperties": False,
+                "properties": {
+                    "kind": {"type": "string", "enum": ["sync", "digitise", "e_result", "offer_online",
+                                                        "online_payment", "answer_feedback", "finish_before_due"]},
+                    "indicator": {"type": "string", "enum": list(INDICATOR_IDS)},
+                    "dossiers": {"type": "array", "items": {"type": "string"}},
+                    "procedures": {"type": "array", "items": {"type": "string"}},
+                    "feedback": {"type": "array", "items": {"type": "string"}},
+                    "gain": {"type": "number", "description": "The unit's total if this action alone were done "
+                                                              "at evaluated_at, minus total (2 decimals)."},
+                    "at_stake": {"type": ["number", "null"],
+                                 "description": "Preventive kinds: the total at the horizon if done at "
+                                                "evaluated_at minus the total at the horizon if not; null "
+                                                "for the other kinds."},
+                },
+            },
             "Error": {
                 "type": "object",
                 "required": ["error"],
                 "additionalProperties": False,
                 "properties": {"error": {
                     "type": "object", "required": ["parameter", "message"], "additionalProperties": False,
-                    "properties": {"parameter": {"type": "string", "description": "The query parameter at fault."},
+                    "properties": {"parameter": {"type": ["string", "null"],
+                                                 "description": "The query parameter at fault; null when the "
+                                                                "refusal is about who asks (401, 403)."},
                                    "message": {"type": "string", "description": "What is wrong, in Vietnamese."}},
                 }},
             },
