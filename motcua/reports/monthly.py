@@ -33,7 +33,7 @@ def numbers_of(status: MonthlyPlanStatus) -> dict:
         "plan": {"key": status.plan_key, "title": status.plan_title, "reference": status.plan_reference},
         "month": status.month.isoformat(), "due_on": status.due_on.isoformat(),
         "tasks": [{"key": t.key, "name": t.name, "lead_unit": t.lead_unit, "coordinating": t.coordinating,
-                   "deadline": t.deadline.isoformat() if t.deadline else None, "status": t.status,
+                   "deadline": t.deadline.isoformat() if t.deadline else t.deadline_text, "status": t.status,
                    "overdue": t.overdue, "reported": t.reported, "evidence": t.evidence, "update": t.update}
                   for t in status.tasks],
         "counts": dict(sorted(Counter(t.status for t in status.tasks).items())),
@@ -64,11 +64,13 @@ def _rows(status: MonthlyPlanStatus) -> list[list[str]]:
     rows = [["STT", "Nhiệm vụ", "Đơn vị chủ trì", "Đơn vị phối hợp", "Thời hạn", "Tình trạng", "Kết quả báo cáo tháng"]]
     for i, task in enumerate(status.tasks, start=1):
         state = task.status + (" (quá hạn)" if task.overdue else "")
-        update = task.update if task.reported else "Chưa báo cáo"
+        update = task.update or "Chưa có cập nhật"
         if task.evidence:
             update += f" ({number(task.evidence)} tệp minh chứng)"
+        if not task.reported:
+            update += " (chưa gửi báo cáo tháng)"
         rows.append([str(i), task.name, task.lead_unit, task.coordinating,
-                     short_date(task.deadline) if task.deadline else "", state, update])
+                     short_date(task.deadline) if task.deadline else task.deadline_text, state, update])
     return rows
 
 
@@ -89,7 +91,7 @@ def monthly_pdf(status: MonthlyPlanStatus, letterhead: Letterhead | None = None)
                                                  letterhead.signer_name or None, list(letterhead.recipients))]))
     story += [Spacer(1, 8 * mm), pdf._p("Phụ lục", appendix),
               pdf._p(f"TÌNH HÌNH THỰC HIỆN CÁC NHIỆM VỤ THÁNG {status.month.month}/{status.month.year}", appendix),
-              Spacer(1, 3 * mm), pdf._grid(styles, _rows(status), [9, 42, 24, 24, 17, 20, 29], {0})]
+              Spacer(1, 3 * mm), pdf._grid(styles, _rows(status), [9, 40, 24, 22, 21, 20, 29], {0})]
     return pdf.build(story, title.replace("\n", " "), letterhead, font, page=A4)
 
 
@@ -108,7 +110,7 @@ def monthly_xlsx(status: MonthlyPlanStatus, letterhead: Letterhead | None = None
     xlsx._header(ws, 5, rows[0])
     for r, (task, row) in enumerate(zip(status.tasks, rows[1:], strict=True), start=6):
         values = [(r - 5, None), (task.name, None), (task.lead_unit, None), (task.coordinating, None),
-                  (task.deadline, "dd/mm/yyyy"), (row[5], None), (row[6], None)]
+                  (task.deadline or task.deadline_text, "dd/mm/yyyy"), (row[5], None), (row[6], None)]
         for column, (value, number_format) in enumerate(values, start=1):
             xlsx._put(ws, r, column, value, number_format)
     xlsx._widths(ws, [6, 50, 26, 30, 12, 22, 50])

@@ -158,18 +158,13 @@ def _grid(styles, rows: list[list[str]], widths_mm: list[float], numeric: set[in
 
 
 def _targets_table(targets: list[TargetLine], report: WeeklyReport, styles):
-    rows = [["STT", "Chỉ tiêu", "Phạm vi", "Chỉ tiêu giao", f"Đạt đến ngày {short_date(report.day)}", "Còn thiếu",
+    rows = [["STT", "Chỉ tiêu", "Phạm vi", "Chỉ tiêu giao", f"Đạt đến ngày {short_date(report.day)}", "Chênh lệch",
              "Thời hạn", "Đánh giá"]]
     for i, item in enumerate(targets, start=1):
-        def show(value, item=item):
-            if value is None:
-                return "—"
-            return percent(value) if item.is_rate else number(value, 2)
-        gap = item.gap if item.gap is not None and item.gap > 0 else None
-        rows.append([str(i), item.label, item.scope, show(item.target), show(item.current),
-                     show(gap) if gap is not None else "—", short_date(item.deadline) if item.deadline else "",
+        rows.append([str(i), item.label, item.scope, f"{item.comparison} {item.target_text}", item.current_text or "—",
+                     item.gap_text or "—", short_date(item.deadline) if item.deadline else "",
                      "" if item.met is None else "Đạt" if item.met else "Chưa đạt"])
-    return _grid(styles, rows, [12, 78, 48, 22, 24, 20, 22, 20], {0, 3, 4, 5})
+    return _grid(styles, rows, [12, 70, 44, 22, 24, 30, 22, 20], {0, 3, 4, 5})
 
 
 def chairman_title(report: WeeklyReport) -> str:

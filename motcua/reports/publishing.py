@@ -113,8 +113,8 @@ def weekly_numbers(report: WeeklyReport, rules: str, targets, now=None) -> dict:
     }
     if targets is not None:
         numbers["targets"] = [{"key": t.key, "label": t.label, "scope": t.scope, "target": t.target,
-                               "current": t.current, "is_rate": t.is_rate, "deadline": t.deadline, "met": t.met}
-                              for t in targets]
+                               "current": t.current, "symbol": t.symbol, "comparison": t.comparison,
+                               "deadline": t.deadline, "met": t.met} for t in targets]
     return _normalised(numbers)
 
 
@@ -290,7 +290,10 @@ def flatten(kind: str, numbers: dict) -> dict[tuple, Change]:
         put("Phụ lục II, danh sách", item["unit_code"], item["unit_name"], f"Hồ sơ {item['code']}",
             "đang giải quyết", item["still_open"])
     for target in numbers.get("targets", []):
-        put("Chỉ tiêu chiến dịch", "", target["scope"], target["label"], "đạt", target["current"], target["is_rate"])
+        put("Chỉ tiêu chiến dịch", "", target["scope"], f"{target['label']} ({target['scope']})",
+            f"đạt ({target['symbol']})" if target["symbol"] else "đạt", target["current"])
+        put("Chỉ tiêu chiến dịch", "", target["scope"], f"{target['label']} ({target['scope']})", "đánh giá đạt",
+            target["met"])
     return out
 
 

@@ -13,24 +13,21 @@ from decimal import Decimal
 
 @dataclass(frozen=True)
 class TargetLine:
-    """One campaign target and where it stands on the report's date."""
+    """One campaign target and where it stands on the report's date (texts as motcua.targets writes them)."""
 
     key: str  # stable id for the diff
-    label: str  # "Tỷ lệ hồ sơ nộp trực tuyến"
-    scope: str  # "Toàn tỉnh", a unit's name, an officer's name
-    target: Decimal | None  # as a fraction for rates (0.92) or points
+    label: str  # "Tỷ lệ hồ sơ tiếp nhận trực tuyến"
+    scope: str  # "Toàn tỉnh", a unit's name
+    target: Decimal | None  # in the measure's unit (92 for 92%)
     current: Decimal | None
-    is_rate: bool = True
+    symbol: str = "%"  # "%", "điểm", "phút", ""
+    comparison: str = "≥"
+    target_text: str = ""
+    current_text: str = ""
+    gap_text: str = ""
     deadline: date | None = None
-    source: str = ""  # the document that set it
+    source: str = ""  # the programme and document that set it
     met: bool | None = None
-
-    @property
-    def gap(self) -> Decimal | None:
-        if self.target is None or self.current is None:
-            return None
-        return self.target - self.current
-
 
 @dataclass(frozen=True)
 class PlanTaskLine:
@@ -41,9 +38,10 @@ class PlanTaskLine:
     deadline: date | None
     status: str  # label, Vietnamese
     overdue: bool
-    update: str = ""  # the lead unit's report for the month
-    reported: bool = False
+    update: str = ""  # the lead units' latest update
+    reported: bool = False  # every lead unit has sent the month's report
     evidence: int = 0
+    deadline_text: str = ""  # "Hằng tháng, trước ngày 20", "Thường xuyên" when there is no date
 
 
 @dataclass(frozen=True)
@@ -60,39 +58,55 @@ class MonthlyPlanStatus:
 
 
 def campaign_progress(day: date) -> list[TargetLine]:
-    """The current targets of the campaign and each one's value at `day`, province first (motcua.targets)."""
-    try:
-        from motcua.targets import progress as target_progress  # noqa: PLC0415 (the app may not offer it yet)
-    except ImportError:
-        return []
-    return [_target_line(item) for item in target_progress.campaign_progress(day)]
+    """The province's and units' targets in force on `day`, each with its value at `day` (motcua.targets)."""
+    from motcua.targets.models import Scope, Target  # noqa: PLC0415
+    from motcua.targets.progress import progress_all  # noqa: PLC0415
+
+    targets = (Target.objects.active_on(day).filter(scope__in=[Scope.PROVINCE, Scope.UNIT]).select_related("unit")
+               .order_by("scope", "unit__position", "measure", "id"))
+    return [_target_line(item) for item in progress_all(list(targets), today=day)]
 
 
 def _target_line(item) -> TargetLine:
-    return item if isinstance(item, TargetLine) else TargetLine(
-        key=str(getattr(item, "key", getattr(item, "id", ""))), label=str(item.label), scope=str(item.scope),
-        target=_dec(item.target), current=_dec(item.current), is_rate=bool(getattr(item, "is_rate", True)),
-        deadline=getattr(item, "deadline", None), source=str(getattr(item, "source", "") or ""),
-        met=getattr(item, "met", None))
-
-
-def _dec(value) -> Decimal | None:
-    return None if value is None else Decimal(str(value))
+    target = item.target
+    return TargetLine(
+        key=f"{target.measure}:{target.scope}:{target.unit.code if target.unit_id else ''}", label=target.measure_label,
+        scope=target.scope_label, target=target.value, current=item.value, symbol=item.measure.unit_symbol,
+        comparison=target.get_comparison_display(), target_text=target.value_text, current_text=item.value_text,
+        gap_text=item.gap_text, deadline=target.end,
+        source=" ".join(p for p in (target.programme, target.document_number) if p), met=item.met)
 
 
 def plan_choices() -> list[tuple[str, str]]:
     """(key, title) of the plans a monthly report can be issued for (motcua.plans)."""
-    try:
-        from motcua.plans import status as plan_status  # noqa: PLC0415
-    except ImportError:
-        return []
-    return [(str(key), title) for key, title in plan_status.plan_choices()]
+    from motcua.plans.models import Plan  # noqa: PLC0415
+
+    return list(Plan.objects.values_list("key", "title"))
 
 
 def monthly_plan_status(plan_key: str, month: date) -> MonthlyPlanStatus:
     """The plan's tasks and reports for `month` (motcua.plans `monthly_status(plan, month)`)."""
-    try:
-        from motcua.plans import status as plan_status  # noqa: PLC0415
-    except ImportError:
-        raise LookupError("motcua.plans does not offer monthly_status yet") from None
-    return plan_status.monthly_status(plan_key, month)
+    from motcua.plans import monthly as plan_monthly  # noqa: PLC0415
+    from motcua.plans.models import Plan  # noqa: PLC0415
+
+    plan = Plan.objects.filter(key=plan_key).first()
+    if plan is None:
+        raise LookupError(f"Không có kế hoạch {plan_key}.")
+    data = plan_monthly.monthly_status(plan, month)
+    submitted = {r["name"] for r in data["reports"] if r["submitted"]}
+    tasks = []
+    for task in data["tasks"]:
+        last = task["last_update"]
+        update = ""
+        if last:
+            update = f"{last['unit']}: {last['text']}" + (f" ({last['percent']}%)" if last["percent"] is not None else "")
+        tasks.append(PlanTaskLine(
+            key=str(task["number"]), name=f"{task['number']}. {task['title']}", lead_unit=", ".join(task["lead_units"]),
+            coordinating=", ".join(task["coordinating_units"]),
+            deadline=date.fromisoformat(task["deadline"]) if task["deadline"] else None,
+            deadline_text=task["deadline_text"] or "", status=task["status_label"], overdue=task["status"] == "late",
+            update=update, reported=bool(task["lead_units"]) and all(u in submitted for u in task["lead_units"])))
+    reference = plan.title if not plan.decision_number else f"{plan.title} (số {plan.decision_number})"
+    return MonthlyPlanStatus(
+        plan_key=plan.key, plan_title=plan.title, plan_reference=reference, month=date.fromisoformat(data["month"]),
+        due_on=date.fromisoformat(data["due_before"]), tasks=tasks, not_reported=[u["name"] for u in data["not_reported"]])

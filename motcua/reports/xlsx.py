@@ -172,22 +172,22 @@ def _overdue_list(ws, report: WeeklyReport, attached: str) -> None:
 
 
 def _targets(ws, targets: list[TargetLine], report: WeeklyReport, attached: str) -> None:
-    labels = ["STT", "Chỉ tiêu", "Phạm vi", "Chỉ tiêu giao", f"Đạt đến ngày {short_date(report.day)}", "Còn thiếu",
-              "Thời hạn", "Đánh giá", "Văn bản giao"]
+    labels = ["STT", "Chỉ tiêu", "Phạm vi", "So sánh", "Chỉ tiêu giao", f"Đạt đến ngày {short_date(report.day)}",
+              "Đơn vị tính", "Chênh lệch", "Thời hạn", "Đánh giá", "Văn bản giao"]
     _title(ws, 1, "KẾT QUẢ THỰC HIỆN CÁC CHỈ TIÊU CỦA CHIẾN DỊCH", len(labels))
     _title(ws, 2, attached, len(labels), bold=False, italic=True)
     _header(ws, 4, labels)
     for row, item in enumerate(targets, start=5):
-        fmt = PERCENT if item.is_rate else POINTS
         verdict = "" if item.met is None else "Đạt" if item.met else "Chưa đạt"
-        values = [(row - 4, None), (item.label, None), (item.scope, None), (_num(item.target), fmt),
-                  (_num(item.current), fmt), (_num(item.gap) if item.gap is not None and item.gap > 0 else 0, fmt),
-                  (item.deadline, "dd/mm/yyyy"), (verdict, None), (item.source, None)]
+        gap = item.current - item.target if item.current is not None and item.target is not None else None
+        values = [(row - 4, None), (item.label, None), (item.scope, None), (item.comparison, None),
+                  (_num(item.target), POINTS), (_num(item.current), POINTS), (item.symbol, None),
+                  (_num(gap), SIGNED_POINTS), (item.deadline, "dd/mm/yyyy"), (verdict, None), (item.source, None)]
         for column, (value, number_format) in enumerate(values, start=1):
             _put(ws, row, column, value, number_format)
     if not targets:
         _title(ws, 5, "Chưa có chỉ tiêu nào của chiến dịch đang có hiệu lực.", len(labels), bold=False, italic=True)
-    _widths(ws, [6, 44, 24, 12, 14, 11, 12, 11, 36])
+    _widths(ws, [6, 44, 24, 8, 12, 14, 9, 11, 12, 11, 36])
 
 
 def workbook_bytes(workbook: Workbook, title: str) -> bytes:

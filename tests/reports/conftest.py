@@ -1,3 +1,3 @@
 """The weekly report is built from the province of tests/indicators/province.py and read back by officers."""
 
-from tests.indicators.conftest import logged_in, monitor, province, ward_officer  # noqa: F401
+from tests.indicators.conftest import citizen, logged_in, monitor, province, ward_officer  # noqa: F401
