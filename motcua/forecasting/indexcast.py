@@ -121,6 +121,8 @@ def forecast_units(date_from: date, date_to: date, *, unit_code: str | None = No
     today = local_date(now)
     readings = readings or Readings(date_from, rules, now, unit_code)
     days = sample_days(date_from, date_to, today, weeks)
+    if not days:  # the period has not started: nothing to read yet
+        return []
     latest = readings.on(days[-1])
     ahead_date = min(today + timedelta(days=AHEAD), date_to)
     found = []

@@ -92,3 +92,8 @@ def test_a_forecast_whose_date_has_passed_is_held_against_the_value_on_that_date
     assert comparison.actual == readings.value(past, scope, "total")
     assert indexcast.made_a_week_ago(scope, "total", FROM, None, TODAY) == forecast
     assert indexcast.made_a_week_ago(scope, "total", FROM, None, past - timedelta(days=1)) is None  # not come yet
+
+
+def test_a_period_not_started_has_nothing_to_forecast(world):
+    assert indexcast.forecast_units(TODAY + timedelta(days=1), TO, now=AT) == []
+    assert indexcast.record(TODAY + timedelta(days=1), TO, now=AT) == []
