@@ -24,6 +24,7 @@ urlpatterns = [
     path("thanh-toan/", include("motcua.payments.urls")),
     path("khao-sat/", include("motcua.surveys.urls")),
     path("ke-hoach/", include("motcua.plans.urls")),
+    path("chi-tieu/", include("motcua.targets.urls")),
     # The rating invitation's link (motcua.ratings.links): public, no sign-in, one use.
     path("danh-gia/<str:token>/", portal_rating.by_link, name="rating_link"),
     path("", include("motcua.forecasting.urls")),  # /canh-bao-tre-han/, /du-bao/

@@ -31,6 +31,7 @@ from motcua.indicators.service import index_json
 from motcua.interchange.importer import import_folder
 from motcua.interchange.models import ImportBatch
 from motcua.plans.seeding import load_plan
+from motcua.targets.seed import seed_demo_targets
 from motcua.units.models import Unit
 
 
@@ -59,6 +60,7 @@ class Command(BaseCommand):
         else:
             self._generate_and_import(dossiers, seed)
         accounts = create_demo_accounts()
+        seed_demo_targets()  # campaign (seed 001) and plan (seed 003) targets, unit and officer ones (idempotent)
         self.stdout.write(
             f"Đơn vị: {Unit.objects.count()} · Thủ tục: {Procedure.objects.count()} · "
             f"Hồ sơ: {Dossier.objects.count()} · Phản ánh: {Feedback.objects.count()} · "
