@@ -134,3 +134,18 @@ def test_campaign_weeks_reports_and_figures(plan_world):
                         at=at("2025-12-15T09:00:00"))
     assert (final.week_start, final.week_end) == (date(2025, 10, 30), date(2025, 12, 13))
     assert TaskEvent.objects.filter(kind=TaskEvent.Kind.CAMPAIGN).count() == 2
+
+
+def test_campaign_page_for_a_leader_and_for_the_monitor(plan_world, client_of):
+    w = plan_world
+    week = camp.campaign().weeks()[0][0]
+    camp.submit(w.leader_a, "Tuần đầu của phường.", week_start=week, at=at("2025-11-05T16:00:00"))
+    mine = client_of(w.leader_a).get("/ke-hoach/chien-dich/")
+    assert mine.status_code == 200 and b'id="campaign-weeks"' in mine.content
+    monitor = client_of(w.monitor).get("/ke-hoach/chien-dich/", {"tuan": week.isoformat()})
+    body = monitor.content.decode()
+    assert monitor.status_code == 200
+    assert f'data-unit="{w.commune_b.code}"' in body.split('id="campaign-reports"')[0]
+    assert f'data-unit="{w.commune_a.code}"' in body.split('id="campaign-reports"')[1]
+    assert client_of(w.citizen).get("/ke-hoach/chien-dich/").status_code == 403
+    assert client_of(w.monitor).get("/ke-hoach/").status_code == 302
