@@ -384,3 +384,15 @@ def test_the_monthly_report_reads_the_plan_from_motcua_plans(province):
     with pytest.raises(publishing.ReportError):
         publishing.issue_report("monthly_plan", publishing.monthly_parameters("nope", date(2025, 10, 1)),
                                 letterhead.with_(number="47/BC-SKHCN"))
+
+
+def test_the_command_issues_with_the_number_and_signer_given(province, capsys):
+    call_command("reports", "issue", "--kind", "weekly", "--date", D.isoformat(), "--number", "140/BC-VPUB",
+                 "--signer-name", "Đỗ Thu Hà", "--document-date", "2025-10-20")
+    published = PublishedReport.objects.get(number="140/BC-VPUB")
+    out = capsys.readouterr().out
+    assert out.startswith(f"{published.pk}\t140/BC-VPUB") and published.files.get(fmt="pdf").sha256 in out
+    text = pdf_text(published.files.get(fmt="pdf").verified_bytes())
+    assert "Đỗ Thu Hà" in text and "Số: 140/BC-VPUB" in text
+    call_command("reports", "list")
+    assert "140/BC-VPUB" in capsys.readouterr().out
