@@ -16,7 +16,6 @@ class TargetAdmin(admin.ModelAdmin):
     list_filter = ("programme", "scope", "measure", ("superseded_at", admin.EmptyFieldListFilter))
     search_fields = ("programme", "measure", "document_number", "document_title", "unit__name", "officer__username")
     date_hierarchy = "start"
-    autocomplete_fields = ()
     raw_id_fields = ("unit", "officer")
     readonly_fields = ("created_at", "created_by", "superseded_by", "superseded_at", "changed_by",
                        "superseded_reason")
@@ -51,9 +50,9 @@ class TargetAdmin(admin.ModelAdmin):
             return
         old = Target.objects.get(pk=obj.pk)
         changes = {name: getattr(obj, name) for name in history.CONTENT_FIELDS}
+        reason = obj.reason if obj.reason and obj.reason != old.reason else "Điều chỉnh trong trang quản trị"
         try:
-            new = history.change_target(old, by=request.user, reason=obj.reason or "Điều chỉnh trong trang quản trị",
-                                        **changes)
+            new = history.change_target(old, by=request.user, reason=reason, **changes)
         except (ValidationError, history.TargetChanged) as error:
             messages.error(request, "; ".join(getattr(error, "messages", [str(error)])))
             obj.pk = old.pk

@@ -320,6 +320,8 @@ def _effort(target: Target, measure: Measure, reading: Reading, gap: Decimal | N
         n, d = reading.numerator, reading.denominator
         if n is None or d is None:
             return None
+        if d == 0:
+            return Effort("none", None, None, measure.effort_label, text="Chưa có hồ sơ nào trong kỳ để tính.")
         factor = reading.factor if reading.factor is not None else Fraction(1)
         if factor == 0:
             return Effort("none", None, None, measure.effort_label,
@@ -333,9 +335,10 @@ def _effort(target: Target, measure: Measure, reading: Reading, gap: Decimal | N
             available = pace * days_left + (d - n if measure.retroactive else 0)
             per_day = _per_day(Decimal(more), days_left)
             feasible = more <= available
-            text = (f"Cần thêm {number(more)} {measure.effort_label} "
+            lead = "Để giữ chỉ tiêu đến cuối kỳ: thêm" if gap is not None and gap >= 0 else "Cần thêm"
+            text = (f"{lead} {number(more)} {measure.effort_label} "
                     f"(khoảng {number(per_day, 1)} mỗi ngày làm việc, trong khoảng "
-                    f"{number(pace_dec, 1)} hồ sơ mới mỗi ngày)") if more else "Đã đủ để đạt chỉ tiêu nếu giữ nhịp hiện nay."
+                    f"{number(pace_dec, 1)} hồ sơ mới mỗi ngày)") if more else "Đã đủ để đạt chỉ tiêu đến cuối kỳ."
             if more and not feasible:
                 text += "; không thể đạt với nhịp hồ sơ hiện nay"
             return Effort("items", per_day, Decimal(more), measure.effort_label, pace_dec.quantize(Decimal("0.1")),

@@ -96,3 +96,19 @@ def test_a_leader_sets_only_his_officers_targets(world, client_of):
     unit = unit_target(world)
     assert c.get(f"/chi-tieu/{unit.pk}/dieu-chinh/").status_code == 403
     assert Target.objects.current().count() == 2
+
+
+def test_the_admin_change_supersedes(world, client_of):
+    target = unit_target(world)
+    c = client_of(world.admin)
+    assert c.get(f"/admin/targets/target/{target.pk}/change/").status_code == 200
+    data = {"measure": "online", "comparison": "ge", "value": "93", "scope": "unit", "unit": world.commune_a.pk,
+            "officer": "", "start": "2025-11-03", "end": "2025-11-14", "programme": "Chiến dịch 45 ngày",
+            "document_number": "", "document_date": "", "document_title": "", "note": "", "reason": "Giao lại"}
+    response = c.post(f"/admin/targets/target/{target.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    new = Target.objects.current().get()
+    assert new.pk != target.pk and new.value == Decimal(93) and new.reason == "Giao lại"
+    target.refresh_from_db()
+    assert target.value == Decimal(92) and target.superseded_by == new
+    assert c.post(f"/admin/targets/target/{target.pk}/delete/", {"post": "yes"}).status_code == 403

@@ -110,3 +110,15 @@ def test_daily_and_weekly_trend(online_world):
     assert [pt.day for pt in capped] == [date(2025, 11, 9), date(2025, 11, 10), date(2025, 11, 11),
                                          date(2025, 11, 12)]
     assert capped[0].since_start == Decimal("75.00")
+
+
+def test_effort_wording_when_met_and_without_dossiers(world):
+    empty = progress(online_target(world), today=TODAY)
+    assert empty.value is None and empty.gap is None and empty.met is None
+    assert empty.effort.kind == "none" and empty.effort.per_day is None
+    make_dossier(world, at=local(3, 9), online=True)
+    make_dossier(world, at=local(4, 9), online=True)
+    met = progress(online_target(world, value="50"), today=TODAY)
+    # 2 of 2 online; at the end 2 + 2/3 × 8 = 22/3 dossiers, half of them online = 3,67: 2 more.
+    assert met.met is True and met.effort.total == 2 and met.effort.per_day == Decimal("0.3")
+    assert met.effort.text.startswith("Để giữ chỉ tiêu") and met.effort.feasible is True
