@@ -18,6 +18,7 @@ urlpatterns = [
     path("api/v1/", include("motcua.indicators.urls")),
     path("", include("motcua.fixfirst.urls")),  # /chi-so/viec-can-lam/ and /api/v1/fix-first
     path("bao-cao/", include("motcua.reports.urls")),
+    path("dieu-hanh/", include("motcua.controlroom.urls")),
     path("dong-bo/", include("motcua.sync.urls")),
     path("dich-vu-cong/", include("motcua.citizens.urls")),
     path("dich-vu-cong/", include("motcua.portal.urls")),
