@@ -38,7 +38,7 @@ OWNER = "motcua/dossiers/lifecycle.py"
 
 # Calls in which `status=` is a lookup (a read) or an HTTP status code, never a write.
 LOOKUP_CALLS = {"filter", "exclude", "get", "Q"}
-HTTP_CALLS = {"render", "JsonResponse", "HttpResponse", "TemplateResponse", "HttpResponseBase"}
+HTTP_CALLS = {"render", "JsonResponse", "HttpResponse", "TemplateResponse", "HttpResponseBase", "json_response"}
 
 
 def is_http_code(value: ast.AST) -> bool:
@@ -71,6 +71,10 @@ ALLOWED = {
         "_json wraps JsonResponse: status= is the response's HTTP status code",
     # motcua/feedback/lifecycle.py: a feedback item's status, written only by its own lifecycle (the same
     # compare-and-update on a version, event row and change stamp as the dossiers' lifecycle).
+    # Other things' statuses shown or passed on, never a dossier's.
+    ("motcua/controlroom/blocks.py", "targets_block", "dict key"): "a target's status (met or not) for the page",
+    ("motcua/controlroom/blocks.py", "officers_block", "dict key"): "an officer target's status for the page",
+    ("motcua/reports/sources.py", "monthly_plan_status", "keyword:PlanTaskLine"): "a plan task's status",
     ("motcua/feedback/lifecycle.py", "transition", "column list"): "Feedback.status, by the feedback lifecycle",
     ("motcua/feedback/lifecycle.py", "transition", "keyword:update"): "Feedback.status, by the feedback lifecycle",
     ("motcua/feedback/lifecycle.py", "transition", "attribute"): "Feedback.status, by the feedback lifecycle",
