@@ -211,3 +211,10 @@ def test_figures_registry_refuses_a_key_twice():
     assert figures.items["b"].text == "1.234.567"
     figures.add("c", date(2025, 11, 5), "05/11/2025")
     assert figures.json()["c"]["value"] == "2025-11-05"
+
+
+@pytest.mark.django_db
+def test_the_home_page_links_the_control_room_for_leaders_and_monitors_only(room, client_of):
+    assert 'id="controlroom-link"' in client_of(room.leader_a).get("/").content.decode()
+    assert 'id="controlroom-link"' in client_of(room.monitor).get("/").content.decode()
+    assert 'id="controlroom-link"' not in client_of(room.desk_a).get("/").content.decode()
