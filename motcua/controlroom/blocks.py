@@ -24,7 +24,7 @@ from motcua.controlroom import charts, dashboard
 from motcua.controlroom.figures import Figures
 from motcua.dossiers.models import Dossier
 from motcua.forecasting import indexcast, pace, targetcast
-from motcua.indicators import lagging
+from motcua.indicators import gaming, lagging
 from motcua.indicators.rules import DEFAULT_RULESET, load_ruleset
 from motcua.lib import vnformat
 from motcua.plans import monthly
@@ -89,6 +89,10 @@ def province_page(today: date) -> dict:
     figures = Figures()
     context = _province_core(today, figures, with_trend=True)
     reading = context["reading"]
+    flags = slow_cached(("gaming", *reading.period), lambda: gaming.gaming_flags(*reading.period))
+    for table in context["rankings"]:
+        for row in table.rows:
+            row.flags = tuple(flags.get(row.unit.code, ()))
     context.update({
         "figures": figures,
         "live_url": reverse("controlroom:province_live"),

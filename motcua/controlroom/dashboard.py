@@ -84,6 +84,7 @@ class RankRow:
     total: object
     received: object
     markers: tuple[str, ...]
+    flags: tuple = ()  # patterns that look like gaming (indicators.gaming), on the page only
 
 
 @dataclass
