@@ -76,6 +76,14 @@ class Reader:
         self._index: dict[tuple, dict] = {}
         self._extras: dict[tuple, dict] = {}
         self.calls = 0  # index service calls made (tests, benchmarks)
+        self._book: CalendarBook | None = None
+
+    @property
+    def book(self) -> CalendarBook:
+        """The calendars, read once per reader (a book reads every unit's calendar)."""
+        if self._book is None:
+            self._book = CalendarBook()
+        return self._book
 
     def unit_entry(self, date_from: date, date_to: date, unit_code: str | None) -> dict:
         key = (date_from, date_to, unit_code)
@@ -259,8 +267,7 @@ def format_value(measure: Measure, value: Decimal | None) -> str:
     return number(value, 2) + (" phút" if measure.kind == measures.MINUTES else " điểm")
 
 
-def _calendar_for(target: Target):
-    book = CalendarBook()
+def _calendar_for(target: Target, book: CalendarBook):
     if target.unit_id:
         return book.for_unit(target.unit.code)
     root = Unit.objects.filter(parent__isnull=True).order_by("position", "id").first()
@@ -286,7 +293,7 @@ def progress(target: Target, today: date | None = None, reader: Reader | None = 
     today = today or timezone.localdate()
     reader = reader or Reader()
     measure = measures.measure(target.measure)
-    calendar = _calendar_for(target)
+    calendar = _calendar_for(target, reader.book)
     days_total = (target.end - target.start).days + 1
     if today < target.start:
         working_left = _working_days(calendar, target.start, target.end)
