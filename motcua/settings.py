@@ -235,6 +235,12 @@ MOTCUA_USAGE_ADDRESS_HEADER = env_str("MOTCUA_USAGE_ADDRESS_HEADER", "")
 # e-mail/SMS (unset: the payment platform's site URL, else the development server).
 MOTCUA_RATING_CHANGE_DAYS = env_int("MOTCUA_RATING_CHANGE_DAYS", 7)
 MOTCUA_RATING_LINK_DAYS = env_int("MOTCUA_RATING_LINK_DAYS", 14)
+
+# Supplements that never end (docs/decisions.md, motcua/office/supplements.py): an unanswered supplement
+# request ends the dossier this many calendar days after it was made (a procedure may set its own); the list
+# of dossiers approaching it marks those within the warning days.
+MOTCUA_SUPPLEMENT_DAYS = env_int("MOTCUA_SUPPLEMENT_DAYS", 30)
+MOTCUA_SUPPLEMENT_WARN_DAYS = env_int("MOTCUA_SUPPLEMENT_WARN_DAYS", 7)
 MOTCUA_SITE_URL = env_str("MOTCUA_SITE_URL", MOTCUA_PAYMENT_SITE_URL or "http://127.0.0.1:8000").rstrip("/")
 
 # Official reports (docs/reports.md): defaults of the issuing form (issuing body "parent\nbody", place, the

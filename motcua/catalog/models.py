@@ -52,6 +52,12 @@ class Procedure(models.Model):
     # Per-procedure override of the yearly online-reduction policy, in percent.
     online_reduction_percent = models.PositiveSmallIntegerField(
         _("rút ngắn thời hạn khi nộp trực tuyến (%)"), null=True, blank=True)
+    # Not part of the exchange format: calendar days an applicant has to answer a supplement request before
+    # the dossier ends (blank: the province's MOTCUA_SUPPLEMENT_DAYS; motcua/office/supplements.py).
+    supplement_days = models.PositiveSmallIntegerField(
+        _("thời hạn bổ sung hồ sơ (ngày)"), null=True, blank=True,
+        help_text=_("Số ngày (theo lịch) người nộp có để bổ sung hồ sơ theo yêu cầu; quá hạn mà không bổ sung thì "
+                    "dừng giải quyết hồ sơ. Để trống: dùng thời hạn chung của tỉnh."))
     position = models.PositiveIntegerField(default=0, db_index=True)
 
     class Meta:

@@ -29,6 +29,7 @@ from motcua.outbox.queue import enqueue
 
 RECEIPT, SUPPLEMENT, FEES, RESULT, APOLOGY = "receipt", "supplement", "fees", "result", "apology"
 RATING = "rating"
+SUPPLEMENT_EXPIRED = "supplement_expired"
 EVENTS = {
     RECEIPT: _("Tiếp nhận hồ sơ"),
     SUPPLEMENT: _("Yêu cầu bổ sung hồ sơ"),
@@ -36,10 +37,11 @@ EVENTS = {
     RESULT: _("Kết quả đã có"),
     APOLOGY: _("Thư xin lỗi và hẹn lại"),
     RATING: _("Mời đánh giá mức độ hài lòng"),
+    SUPPLEMENT_EXPIRED: _("Dừng giải quyết do quá hạn bổ sung"),
 }
 # What each event needs from its caller besides the dossier (the rest is read from the dossier).
 REQUIRED_CONTEXT = {SUPPLEMENT: ("reason",), FEES: ("amount_vnd",), APOLOGY: ("new_due", "reason"),
-                    RATING: ("link", "link_days")}
+                    RATING: ("link", "link_days"), SUPPLEMENT_EXPIRED: ("requested_at",)}
 
 EMAIL, SMS = "email", "sms"
 KINDS = {EMAIL: "notify.email", SMS: "notify.sms"}
@@ -88,6 +90,9 @@ def _values(dossier: Dossier, event: str, context: dict, at: datetime) -> dict:
     }
     if "amount_vnd" in context:
         values["amount"] = money(int(context["amount_vnd"]))
+    if context.get("requested_at") is not None:  # the supplement request that went unanswered
+        values["requested_at"] = long_moment(context["requested_at"])
+        values["requested_day"] = local_day(context["requested_at"])
     if context.get("new_due") is not None:
         values["new_due"] = long_moment(context["new_due"])
         values["new_due_day"] = local_day(context["new_due"])

@@ -5,6 +5,7 @@ from django.urls import path
 from motcua.office.views import assisted, auth, documents, dossier, intake, notifications, queue, receipt
 from motcua.office.views import feedback as feedback_views
 from motcua.office.views import rating as ratings
+from motcua.office.views import supplements as supplement_views
 from motcua.office.views import usage as usage_views
 
 app_name = "office"
@@ -13,6 +14,7 @@ urlpatterns = [
     path("dang-nhap/ma-xac-thuc/", auth.otp_view, name="otp"),
     path("dang-nhap/ma-xac-thuc/ma-qr.svg", auth.otp_qr, name="otp_qr"),
     path("hang-doi/", queue.queue, name="queue"),
+    path("ho-so-cho-bo-sung/", supplement_views.waiting, name="supplements"),
     path("su-dung-dich-vu-cong/", usage_views.usage_page, name="usage"),
     path("thong-bao/loi/", notifications.failures, name="notification_failures"),
     path("tiep-nhan/", receipt.search, name="receipt_search"),

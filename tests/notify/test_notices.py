@@ -20,6 +20,7 @@ CONTEXTS = {
     "result": {"result_code": "KQ-TEST"},
     "apology": {"new_due": NEW_DUE, "reason": "Chờ xác minh nơi cư trú."},
     "rating": {"link": "https://motcua.example.vn/danh-gia/Abc-123_xyz/", "link_days": 14},
+    "supplement_expired": {"requested_at": datetime.fromisoformat("2025-10-06T10:00:00+07:00")},
 }
 
 
