@@ -7,13 +7,15 @@ from django.utils.translation import gettext_lazy as _
 
 
 class LoginThrottle(models.Model):
-    """Failed logins of one username; five in a row lock it for 15 minutes (security level 3).
+    """Failed logins of one username from one client address (security.py, docs/decisions.md).
 
-    Kept per username, not per address, so that guessing one officer's password from many machines
-    is stopped as well. The row is deleted on a successful login.
+    Kept per username and address, so that someone guessing an officer's password elsewhere locks
+    out only his own address, never the officer at his desk. Waits grow with each failure; the fifth
+    locks that address for 15 minutes (security level 3). The row is deleted on a successful login.
     """
 
-    username = models.CharField(max_length=150, unique=True)
+    username = models.CharField(max_length=150)
+    source = models.CharField(max_length=64, default="")
     failures = models.PositiveSmallIntegerField(default=0)
     last_failure_at = models.DateTimeField(null=True, blank=True)
     locked_until = models.DateTimeField(null=True, blank=True)
@@ -21,9 +23,11 @@ class LoginThrottle(models.Model):
     class Meta:
         verbose_name = _("đăng nhập sai")
         verbose_name_plural = _("đăng nhập sai")
+        constraints = [models.UniqueConstraint(fields=["username", "source"], name="login_throttle_per_source")]
+        indexes = [models.Index(fields=["username", "last_failure_at"])]
 
     def __str__(self):
-        return self.username
+        return f"{self.username} ({self.source})"
 
 
 class TotpDevice(models.Model):

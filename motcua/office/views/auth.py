@@ -1,6 +1,7 @@
 """Login with lockout, and the administrators' second factor (TOTP), enrolment included."""
 
 import io
+import math
 from datetime import datetime
 
 import qrcode
@@ -35,8 +36,20 @@ def _safe_next(request, candidate: str | None) -> str:
 
 def _locked_message(until) -> str:
     local = timezone.localtime(until)
-    return _("Tài khoản tạm thời bị khóa do đăng nhập sai %(n)d lần liên tiếp. Vui lòng thử lại sau %(time)s.") % {
-        "n": security.MAX_FAILURES, "time": date_format(local, "H:i")}
+    return _("Tài khoản tạm thời bị khóa trên máy này do đăng nhập sai %(n)d lần liên tiếp. Vui lòng thử lại "
+             "sau %(time)s.") % {"n": security.MAX_FAILURES, "time": date_format(local, "H:i")}
+
+
+def _refusal_message(refusal) -> str:
+    if refusal.locked:
+        return _locked_message(refusal.until)
+    seconds = max(1, math.ceil((refusal.until - timezone.now()).total_seconds()))
+    return _("Bạn đã nhập sai nhiều lần. Vui lòng chờ %(s)d giây rồi thử lại.") % {"s": seconds}
+
+
+def _refused(request, template, context, form, refusal):
+    form.add_error(None, _refusal_message(refusal))
+    return render(request, template, context, status=403 if refusal.locked else 400)
 
 
 @sensitive_post_parameters("password")
@@ -53,14 +66,14 @@ def login_view(request):
     if not form.is_valid():
         return render(request, "office/login.html", {"form": form, "next": next_url}, status=400)
     username = form.cleaned_data["username"]
-    until = security.locked_until(username)
-    if until is not None:
-        form.add_error(None, _locked_message(until))
-        return render(request, "office/login.html", {"form": form, "next": next_url}, status=403)
+    source = security.source_of(request)
+    refusal = security.refusal(username, source)
+    if refusal is not None:
+        return _refused(request, "office/login.html", {"form": form, "next": next_url}, form, refusal)
     user = authenticate(request, username=username, password=form.cleaned_data["password"])
     if user is None:
-        if security.register_failure(username):
-            form.add_error(None, _locked_message(security.locked_until(username)))
+        if security.register_failure(username, source):
+            form.add_error(None, _locked_message(security.locked_until(username, source)))
             return render(request, "office/login.html", {"form": form, "next": next_url}, status=403)
         form.add_error(None, _("Tên đăng nhập hoặc mật khẩu không đúng."))
         return render(request, "office/login.html", {"form": form, "next": next_url}, status=400)
@@ -69,7 +82,7 @@ def login_view(request):
         request.session[security.PENDING_SESSION_KEY] = {
             "user_id": user.pk, "at": timezone.now().isoformat(), "next": next_url}
         return redirect("office:otp")
-    security.clear_failures(username)
+    security.clear_failures(username, source)
     auth_login(request, user)
     return redirect(_safe_next(request, next_url))
 
@@ -102,18 +115,18 @@ def otp_view(request):
                "uri": totp.provisioning_uri(device.secret, user.get_username(), ISSUER)}
     if request.method != "POST":
         return render(request, "office/otp.html", context)
-    until = security.locked_until(user.get_username())
-    if until is not None:
-        form.add_error(None, _locked_message(until))
-        return render(request, "office/otp.html", context, status=403)
+    source = security.source_of(request)
+    refusal = security.refusal(user.get_username(), source)
+    if refusal is not None:
+        return _refused(request, "office/otp.html", context, form, refusal)
     if not form.is_valid() or not security.verify_code(device, form.cleaned_data["code"]):
-        if security.register_failure(user.get_username()):
-            form.add_error(None, _locked_message(security.locked_until(user.get_username())))
+        if security.register_failure(user.get_username(), source):
+            form.add_error(None, _locked_message(security.locked_until(user.get_username(), source)))
             return render(request, "office/otp.html", context, status=403)
         form.add_error(None, _("Mã xác thực không đúng hoặc đã được dùng. Vui lòng nhập mã mới trên ứng dụng."))
         return render(request, "office/otp.html", context, status=400)
     pending = request.session.pop(security.PENDING_SESSION_KEY, None) or {}
-    security.clear_failures(user.get_username())
+    security.clear_failures(user.get_username(), source)
     if not request.user.is_authenticated:
         auth_login(request, user)
     request.session[security.OTP_SESSION_KEY] = True
