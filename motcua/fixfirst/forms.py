@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from motcua.indicators.forms import check_span
 from motcua.indicators.rules import DEFAULT_RULESET, available_rulesets
 from motcua.units.models import Unit
 
@@ -40,6 +41,8 @@ class FixFirstForm(forms.Form):
         start = data.get("tu_ngay") or date(end.year, 1, 1)  # year to date, the national portal's reading
         if start > end:
             raise forms.ValidationError(_("“Từ ngày” không được sau “Đến ngày”."))
+        if not check_span(self, start, end):
+            return data
         data["tu_ngay"], data["den_ngay"] = start, end
         data["bo_chi_so"] = data.get("bo_chi_so") or DEFAULT_RULESET
         return data

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET
 
 from motcua.indicators import live, service
 from motcua.indicators.rules import DEFAULT_RULESET, RuleSetError, available_rulesets
+from motcua.lib import periods
 from motcua.units.models import Unit
 
 _DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
@@ -69,9 +70,10 @@ def _period_and_unit(request, allowed: tuple[str, ...]) -> tuple[date, date, str
         if len(query.getlist(name)) > 1:
             raise BadParameter(name, _("Tham số “%(name)s” chỉ được cho một lần.") % {"name": name})
     date_from, date_to = _date(query, "from"), _date(query, "to")
-    if date_to < date_from:
-        raise BadParameter("to", _("Tham số “to” (%(to)s) không được trước “from” (%(from)s).")
-                           % {"to": date_to.isoformat(), "from": date_from.isoformat()})
+    try:
+        periods.check_period(date_from, date_to)
+    except periods.PeriodOutOfRange as problem:
+        raise BadParameter(problem.parameter, problem.message) from None
     unit = query.get("unit") or None
     if unit is not None and not Unit.objects.filter(code=unit).exists():
         raise BadParameter("unit", _("Tham số “unit”: không có đơn vị mã “%(code)s”.") % {"code": unit},

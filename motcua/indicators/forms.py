@@ -34,6 +34,29 @@ SHOW_CHOICES = (
 )
 
 
+def check_days(form: forms.Form, data: dict, names: tuple[str, ...]) -> bool:
+    """Add the error of each date field outside `periods.EARLIEST`…`LATEST`; True when all may be asked."""
+    valid = True
+    for name in names:
+        try:
+            periods.check_day(data.get(name), name)
+        except periods.PeriodOutOfRange as problem:
+            form.add_error(name, problem.message)
+            valid = False
+    return valid
+
+
+def check_span(form: forms.Form, start: date, end: date, from_name: str = "tu_ngay",
+               to_name: str = "den_ngay") -> bool:
+    """Add the error of a period longer than `periods.MAX_YEARS`; True when it may be asked."""
+    try:
+        periods.check_period(start, end, from_name, to_name)
+    except periods.PeriodOutOfRange as problem:
+        form.add_error(problem.parameter, problem.message)
+        return False
+    return True
+
+
 def _date_input():
     return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -77,11 +100,15 @@ class IndexQueryForm(forms.Form):
         length = data.get("ky") or periods.WEEK
         end = data.get("den_ngay") or timezone.localdate()
         start = data.get("tu_ngay")
+        if not check_days(self, data, ("den_ngay", "tu_ngay", "so_sanh_ngay")):
+            return data
         if length == periods.RANGE:
             if start is None:
                 self.add_error("tu_ngay", _("Kỳ tùy chọn cần ngày bắt đầu."))
             elif start > end:
                 self.add_error("tu_ngay", _("Ngày bắt đầu phải không sau ngày kết thúc."))
+            else:
+                check_span(self, start, end)
         return data
 
     def query(self) -> IndexQuery:
@@ -119,8 +146,13 @@ class MembersQueryForm(forms.Form):
 
     def clean(self):
         data = super().clean()
-        if data.get("tu_ngay") and data.get("den_ngay") and data["tu_ngay"] > data["den_ngay"]:
-            self.add_error("tu_ngay", _("Ngày bắt đầu phải không sau ngày kết thúc."))
+        if not check_days(self, data, ("tu_ngay", "den_ngay")):
+            return data
+        if data.get("tu_ngay") and data.get("den_ngay"):
+            if data["tu_ngay"] > data["den_ngay"]:
+                self.add_error("tu_ngay", _("Ngày bắt đầu phải không sau ngày kết thúc."))
+            else:
+                check_span(self, data["tu_ngay"], data["den_ngay"])
         return data
 
     def query(self, page: str | None = None) -> MembersQuery:

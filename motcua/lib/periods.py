@@ -86,6 +86,50 @@ def comparison(end: date, length: str, start: date | None = None,
     return current, period_ending(previous_end, length)
 
 
+# -- the dates a user may ask for (every page, API, report and command that takes a period) ------------
+
+# Years 2000–2100 hold every dossier this system will count (one-stop shops began in 2003); one period
+# spans at most MAX_YEARS years, so a comparison period one length earlier stays a valid date and one
+# request never reads a century. docs/decisions.md, 2026-11-25.
+EARLIEST = date(2000, 1, 1)
+LATEST = date(2100, 12, 31)
+MAX_YEARS = 10
+
+
+class PeriodOutOfRange(ValueError):
+    """A date or period outside what may be asked, with a Vietnamese message naming the parameter."""
+
+    def __init__(self, parameter: str, message: str):
+        super().__init__(message)
+        self.parameter, self.message = parameter, message
+
+
+def _vn(day: date) -> str:
+    return day.strftime("%d/%m/%Y")
+
+
+def check_day(day: date | None, parameter: str) -> date | None:
+    """`day` if it is between EARLIEST and LATEST (None passes: the caller's default applies)."""
+    if day is not None and not EARLIEST <= day <= LATEST:
+        raise PeriodOutOfRange(parameter, f"Tham số “{parameter}”: ngày {_vn(day)} nằm ngoài khoảng cho phép "
+                                          f"{_vn(EARLIEST)} – {_vn(LATEST)}.")
+    return day
+
+
+def check_period(date_from: date, date_to: date, from_parameter: str = "from",
+                 to_parameter: str = "to") -> DateRange:
+    """(date_from, date_to) if both days may be asked, in order, at most MAX_YEARS years apart."""
+    check_day(date_from, from_parameter)
+    check_day(date_to, to_parameter)
+    if date_from > date_to:
+        raise PeriodOutOfRange(to_parameter, f"Tham số “{to_parameter}” ({_vn(date_to)}) không được trước "
+                                             f"“{from_parameter}” ({_vn(date_from)}).")
+    if date_from < add_months(date_to, -12 * MAX_YEARS):
+        raise PeriodOutOfRange(from_parameter, f"Tham số “{from_parameter}”: một kỳ dài tối đa {MAX_YEARS} năm "
+                                               f"({_vn(date_from)} – {_vn(date_to)} dài hơn).")
+    return date_from, date_to
+
+
 # -- the index's period: local dates and the evaluation moment (interchange.md "Conventions") ----------
 
 

@@ -20,7 +20,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from motcua.core.models import Role
+from motcua.indicators.forms import check_days
 from motcua.indicators.rules import DEFAULT_RULESET, available_rulesets
+from motcua.lib import periods
 from motcua.office.access import office_required, role_of
 from motcua.reports import publishing, sources
 from motcua.reports.letterhead import Letterhead, default_letterhead
@@ -40,6 +42,11 @@ class WeeklyReportForm(forms.Form):
     bo_chi_so = forms.ChoiceField(label=_("Bộ quy tắc tính"), required=False,
                                   choices=lambda: [(name, name) for name in available_rulesets()])
     luy_ke = forms.BooleanField(label=_("Lũy kế từ đầu năm"), required=False)
+
+    def clean(self):
+        data = super().clean()
+        check_days(self, data, ("den_ngay",))
+        return data
 
 
 def _download(request, kind: str):
@@ -96,13 +103,16 @@ class IssueForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        check_days(self, data, ("den_ngay", "ngay_van_ban"))
         kind = data.get("loai")
         if kind == ReportKind.MONTHLY_PLAN:
             if not data.get("ke_hoach"):
                 self.add_error("ke_hoach", _("Chọn kế hoạch."))
             try:
                 month, year = (int(part) for part in (data.get("thang") or "").split("/"))
-                data["month"] = date(year, month, 1)
+                data["month"] = periods.check_day(date(year, month, 1), "thang")
+            except periods.PeriodOutOfRange as problem:
+                self.add_error("thang", problem.message)
             except ValueError:
                 self.add_error("thang", _("Nhập tháng dạng mm/yyyy, ví dụ 10/2025."))
         elif kind and not data.get("den_ngay"):
