@@ -67,6 +67,15 @@ def test_nothing_ends_one_minute_before_the_period_and_the_dossier_ends_at_its_e
     assert dossier.code in said["notify.sms"]["text"] and "05/11/2025" in said["notify.sms"]["text"]
 
 
+def test_the_dossier_page_shows_who_ended_it_and_why(world, client_of):
+    dossier = waiting_dossier(world)
+    supplements.expire_due(REQUESTED + timedelta(days=31))
+    page = client_of(world.desk_a).get(f"/ho-so/{dossier.code}/")
+    assert page.status_code == 200
+    html = page.content.decode()
+    assert supplements.ACTOR_LABEL in html and "quá thời hạn bổ sung hồ sơ mà người nộp chưa bổ sung" in html
+
+
 def test_the_expiry_instant_itself_ends_it(world):
     dossier = waiting_dossier(world)
     assert [i.code for i in supplements.expire_due(REQUESTED + timedelta(days=30)).expired] == [dossier.code]
