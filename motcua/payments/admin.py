@@ -5,9 +5,20 @@ from motcua.payments.models import Callback, Payment, PaymentOrder, Reconciliati
 
 @admin.register(Payment)
 class PaymentAdmin(admin.ModelAdmin):
+    """Read-only, even for superusers: a payment is recorded only by the actions and the platform's callback."""
+
     list_display = ("dossier", "amount_vnd", "method", "paid_at", "reference")
     list_filter = ("method",)
     raw_id_fields = ("dossier",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(PaymentOrder)
@@ -18,8 +29,16 @@ class PaymentOrderAdmin(admin.ModelAdmin):
     search_fields = ("code", "transaction_id", "dossier__code")
     raw_id_fields = ("dossier", "created_by", "payment")
 
+    # Read-only, even for superusers: orders are created by the back office's action and changed only by
+    # the platform's signed callback.
+    def has_add_permission(self, request):
+        return False
+
     def has_change_permission(self, request, obj=None):
-        return False  # only the platform's signed callback changes an order
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(Callback)
