@@ -70,6 +70,8 @@ def record(kind: str, *, object_type: str = "", object_id="", summary: str = "",
            actor_label: str = "", at: datetime | None = None) -> AuditEntry:
     """Append one entry to the chain, in the caller's transaction (or a new one)."""
     at = at or timezone.now()
+    # Milliseconds, as Django's JSON serializer writes them (backup, dumpdata): a restored row hashes the same.
+    at = at.replace(microsecond=at.microsecond // 1000 * 1000)
     with transaction.atomic():
         tail = AuditTail.objects.select_for_update().filter(pk=1).first()
         if tail is None:
