@@ -31,3 +31,6 @@ urlpatterns = [
     path("", include("motcua.forecasting.urls")),  # /canh-bao-tre-han/, /du-bao/
     path("", include("motcua.office.urls")),
 ]
+
+# Branded Vietnamese error pages (templates/400.html, 403.html, 404.html, 500.html).
+handler500 = "motcua.pages.errors.server_error"

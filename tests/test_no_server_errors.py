@@ -89,3 +89,80 @@ def test_check_period_rules():
     with pytest.raises(periods.PeriodOutOfRange) as problem:
         periods.check_day(date(9999, 12, 31), "den_ngay")
     assert "31/12/9999" in problem.value.message and "“den_ngay”" in problem.value.message
+
+
+# -- branded Vietnamese error pages (DEBUG off) ------------------------------------------------------------
+
+def _boom(request):
+    raise RuntimeError("a view that fails")
+
+
+def _suspicious(request):
+    from django.core.exceptions import SuspiciousOperation
+    raise SuspiciousOperation("a request that cannot be trusted")
+
+
+def _forbidden(request):
+    from django.core.exceptions import PermissionDenied
+    raise PermissionDenied
+
+
+def _urlpatterns():
+    from django.urls import path
+
+    import motcua.urls
+    return [path("__hong__/", _boom), path("__nghi-ngo__/", _suspicious), path("__cam__/", _forbidden),
+            *motcua.urls.urlpatterns]
+
+
+urlpatterns = _urlpatterns()
+handler500 = "motcua.pages.errors.server_error"  # the same handler as motcua.urls (checked below)
+
+
+@pytest.fixture
+def failing_urls(settings):
+    settings.DEBUG = False
+    settings.ROOT_URLCONF = __name__
+
+
+def test_the_project_uses_the_branded_500_handler():
+    import motcua.urls
+    assert motcua.urls.handler500 == handler500
+
+
+@pytest.mark.django_db
+def test_a_view_that_raises_answers_the_vietnamese_500_page(failing_urls, client):
+    client.raise_request_exception = False
+    response = client.get("/__hong__/")
+    assert response.status_code == 500
+    text = response.content.decode()
+    assert '<html lang="vi">' in text and "Hệ thống đang gặp sự cố" in text
+    assert "Server Error" not in text
+
+
+def test_the_500_page_renders_with_no_database_and_no_request(failing_urls, rf):
+    # No django_db mark: any query would fail the test.
+    from motcua.pages.errors import server_error
+    response = server_error(rf.get("/"))
+    assert response.status_code == 500
+    assert "Hệ thống đang gặp sự cố" in response.content.decode()
+
+
+def test_the_500_handler_answers_even_without_its_template(failing_urls, rf, settings):
+    from motcua.pages.errors import server_error
+    response = server_error(rf.get("/"), template_name="khong-co.html")
+    assert response.status_code == 500
+    assert "Hệ thống đang gặp sự cố" in response.content.decode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("url, status, heading", [
+    ("/__nghi-ngo__/", 400, "Yêu cầu không hợp lệ"),
+    ("/__cam__/", 403, "Không có quyền thực hiện"),
+    ("/khong-co-trang-nay/", 404, "Không tìm thấy"),
+])
+def test_400_403_404_are_branded_vietnamese_pages(failing_urls, client, url, status, heading):
+    response = client.get(url)
+    assert response.status_code == status
+    text = response.content.decode()
+    assert heading in text and "Một cửa Thái Nguyên" in text and "Not Found" not in text

@@ -19,6 +19,7 @@ from motcua.office.clock import DONE, DUE_SOON, IN_TIME, OVERDUE, PAUSED, URGENC
 from motcua.units.models import Unit
 
 DATETIME_LOCAL = "%Y-%m-%dT%H:%M"
+VN_DATETIME = "%d/%m/%Y %H:%M"
 
 
 def check_upload(upload):
@@ -140,6 +141,15 @@ class ReasonForm(VersionForm):
                              error_messages={"required": gettext_lazy("Vui lòng ghi lý do.")})
 
 
+class ConfirmedReasonForm(ReasonForm):
+    """Refuse, stop, withdraw: they end the dossier and cannot be undone, so the officer ticks a
+    confirmation, checked here on the server (no script needed)."""
+
+    confirm = forms.BooleanField(
+        label=gettext_lazy("Tôi xác nhận thao tác này kết thúc hồ sơ và không thể hoàn tác."),
+        error_messages={"required": gettext_lazy("Vui lòng đánh dấu ô xác nhận trước khi thực hiện.")})
+
+
 class SupplementRequestForm(VersionForm):
     reason = forms.CharField(label=gettext_lazy("Nội dung cần bổ sung, hoàn thiện"), max_length=4000,
                              widget=forms.Textarea(attrs={"rows": 3}),
@@ -203,9 +213,18 @@ class ApologyForm(VersionForm):
     reason = forms.CharField(label=gettext_lazy("Lý do chậm trễ"), max_length=4000,
                              widget=forms.Textarea(attrs={"rows": 3}),
                              error_messages={"required": gettext_lazy("Vui lòng ghi lý do chậm trễ.")})
+    # A text input in the Vietnamese order (dd/mm/yyyy HH:MM): the browser's datetime-local shows the
+    # browser's locale order (mm/dd/yyyy on most machines). ISO (year first, unambiguous) is still read,
+    # for scripts: Django's DateTimeField accepts it whatever the input formats.
     new_due = forms.DateTimeField(
-        label=gettext_lazy("Thời gian hẹn trả mới"), input_formats=[DATETIME_LOCAL, "%d/%m/%Y %H:%M"],
-        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format=DATETIME_LOCAL))
+        label=gettext_lazy("Thời gian hẹn trả mới (ngày/tháng/năm giờ:phút)"),
+        input_formats=[VN_DATETIME, "%d/%m/%Y %H:%M:%S", "%d-%m-%Y %H:%M", DATETIME_LOCAL],
+        widget=forms.DateTimeInput(format=VN_DATETIME,
+                                   attrs={"placeholder": "12/11/2025 16:00", "autocomplete": "off"}),
+        help_text=gettext_lazy("Ví dụ: 12/11/2025 16:00 (ngày 12 tháng 11 năm 2025, 16 giờ 00)."),
+        error_messages={"required": gettext_lazy("Vui lòng nhập thời gian hẹn trả mới."),
+                        "invalid": gettext_lazy("Thời gian hẹn trả mới không đúng dạng ngày/tháng/năm giờ:phút, "
+                                                "ví dụ 12/11/2025 16:00.")})
 
     def clean(self):
         cleaned = super().clean()
@@ -215,15 +234,17 @@ class ApologyForm(VersionForm):
 
 
 class QueueFilterForm(forms.Form):
-    SCOPES = [("unit", gettext_lazy("Của đơn vị")), ("mine", gettext_lazy("Được giao cho tôi"))]
+    TABS = [("mine", gettext_lazy("Chờ tôi xử lý")), ("unit", gettext_lazy("Đơn vị tôi")),
+            ("all", gettext_lazy("Tất cả trong phạm vi"))]
     # The labels are the office clock's (one definition); this is only their order in the filter.
     URGENCIES = [("", gettext_lazy("Tất cả"))] + [(u, URGENCY_LABELS[u])
                                                   for u in (OVERDUE, DUE_SOON, IN_TIME, PAUSED, DONE)]
 
+    tab = forms.ChoiceField(choices=TABS, required=False, widget=forms.HiddenInput)
     q = forms.CharField(label=gettext_lazy("Mã hồ sơ hoặc tên người nộp"), required=False, max_length=200)
-    scope = forms.ChoiceField(label=gettext_lazy("Phạm vi"), choices=SCOPES, required=False)
     urgency = forms.ChoiceField(label=gettext_lazy("Thời hạn"), choices=URGENCIES, required=False)
     status = forms.TypedChoiceField(label=gettext_lazy("Trạng thái"), required=False, coerce=int, empty_value=None)
+    ended = forms.BooleanField(label=gettext_lazy("Hiện cả hồ sơ đã kết thúc, đã trả kết quả"), required=False)
 
     def __init__(self, *args, statuses=(), **kwargs):
         super().__init__(*args, **kwargs)

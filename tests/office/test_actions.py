@@ -97,7 +97,8 @@ def test_fees_pause_and_resume(world, dossier, client_of):
 
 def test_stop_ends_processing_with_its_reason(world, dossier, client_of):
     dossier = _processing(world, dossier)
-    assert _post(client_of(world.processor_a), dossier, "dung-xu-ly", reason="Người nộp đề nghị").status_code == 302
+    assert _post(client_of(world.processor_a), dossier, "dung-xu-ly", reason="Người nộp đề nghị",
+                 confirm="on").status_code == 302
     stored = _fresh(dossier)
     assert stored.status == Status.STOPPED and stored.ended == "stopped" and stored.ended_at is not None
     assert Handover.objects.get(dossier=dossier).released_at is not None
@@ -177,7 +178,8 @@ def test_two_officers_acting_at_once_one_succeeds_the_other_is_told(world, dossi
     first = client_of(world.processor_a).post(f"/ho-so/{dossier.code}/xu-ly-xong/",
                                               {"version": page_version, "result_text": "Cấp giấy."})
     second_client = client_of(world.leader_a)
-    second = second_client.post(f"/ho-so/{dossier.code}/dung-xu-ly/", {"version": page_version, "reason": "Dừng"})
+    second = second_client.post(f"/ho-so/{dossier.code}/dung-xu-ly/",
+                                {"version": page_version, "reason": "Dừng", "confirm": "on"})
     assert first.status_code == second.status_code == 302
     assert "đã thay đổi sau khi bạn mở trang" in second_client.get(second["Location"]).content.decode()
     stored = _fresh(dossier)
@@ -241,7 +243,7 @@ def test_the_desk_receives_an_online_submission(world, client_of):
 def test_the_desk_refuses_a_received_dossier_with_its_reason(world, dossier, client_of):
     client = client_of(world.desk_a)
     assert _post(client, dossier, "tu-choi", reason="").status_code == 400
-    assert _post(client, dossier, "tu-choi", reason="Hồ sơ không thuộc thẩm quyền.").status_code == 302
+    assert _post(client, dossier, "tu-choi", reason="Hồ sơ không thuộc thẩm quyền.", confirm="on").status_code == 302
     stored = _fresh(dossier)
     assert stored.status == Status.REFUSED and stored.ended == "refused"
     assert DossierEvent.objects.get(dossier=dossier, action="refuse").note == "Hồ sơ không thuộc thẩm quyền."
@@ -251,6 +253,7 @@ def test_the_desk_refuses_a_received_dossier_with_its_reason(world, dossier, cli
 
 
 def test_a_withdrawal_is_recorded_at_the_desk(world, dossier, client_of):
-    assert _post(client_of(world.desk_a), dossier, "rut-ho-so", reason="Công dân có đơn rút hồ sơ.").status_code == 302
+    assert _post(client_of(world.desk_a), dossier, "rut-ho-so", reason="Công dân có đơn rút hồ sơ.",
+                 confirm="on").status_code == 302
     stored = _fresh(dossier)
     assert stored.status == Status.WITHDRAWN and stored.ended == "withdrawn"

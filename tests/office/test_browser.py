@@ -81,14 +81,22 @@ def test_a_dossier_from_receipt_to_signed_result_to_return(transactional_db, liv
     slip = _text(desk.download(f"/ho-so/{dossier.code}/giay-tiep-nhan.pdf", "giay-tiep-nhan.pdf"), tmp_path)
     assert dossier.code in slip and f"{pdfs.when(dossier.due_at)}" in slip
     component = dossier.components.exclude(file="").get()
-    desk.open("/hang-doi/")
+    desk.open("/hang-doi/?tab=unit")  # received at the desk, decided by the department: "my unit"
     assert desk.page.locator(f"#queue tr[data-urgency=in_time] >> text={dossier.code}").count() == 1
     desk.shot("hang-doi")
+    # At 390 px the queue becomes cards and the dossier page one column: nothing scrolls sideways.
+    desk.page.set_viewport_size({"width": 390, "height": 844})
+    for path in ("/hang-doi/?tab=unit", f"/ho-so/{dossier.code}/"):
+        desk.open(path)
+        assert not browsing.too_wide(desk.page, 390), (path, browsing.too_wide(desk.page, 390))
+        desk.shot("dien-thoai")
+    desk.page.set_viewport_size(browsing.DESK)
     assert desk.download(f"/ho-so/{dossier.code}/thanh-phan/{component.pk}/", "thanh-phan.pdf") == MINIMAL_PDF
 
     # 2. The department office's processing officer asks for a supplement.
     processor = Officer(browser, url, "chuyenvien.dkkd", steps)
-    assert dossier.code in processor.page.content()  # in the office's queue
+    processor.open("/hang-doi/?tab=unit")
+    assert dossier.code in processor.page.inner_text("#queue")  # in the office's queue
     processor.open(f"/ho-so/{dossier.code}/")
     processor.act("request_supplement", {"reason": "Bổ sung bản sao giấy tờ pháp lý của chủ hộ."})
     assert processor.status() == Status.SUPPLEMENT_REQUESTED.label
@@ -149,6 +157,7 @@ def test_a_dossier_from_receipt_to_signed_result_to_return(transactional_db, liv
 
     # 8. An officer of another commune finds nothing: neither the dossier nor any of its documents.
     stranger = Officer(browser, url, "tiepnhan.tc", steps)
+    stranger.open("/hang-doi/?tab=all&ended=on")
     assert dossier.code not in stranger.page.content()
     for path in (f"/ho-so/{dossier.code}/", f"/ho-so/{dossier.code}/giay-tiep-nhan.pdf",
                  f"/ho-so/{dossier.code}/thanh-phan/{component.pk}/", f"/ho-so/{dossier.code}/ket-qua.pdf",

@@ -224,7 +224,7 @@ def test_the_queue_marks_dossiers_the_portal_has_not_acknowledged(people):
                         next_attempt_at=now + timedelta(minutes=1))
     Item.objects.filter(kind=portal.KIND, group="05443-251110-0001").update(state=State.ACKNOWLEDGED)
     with CaptureQueriesContext(connection) as queries:
-        response = client.get("/hang-doi/")
+        response = client.get("/hang-doi/", {"tab": "all"})
     assert response.status_code == 200
     html = response.content.decode()
     assert _badges(html) == {"05443-251110-0002", "05443-251110-0003", "05443-251110-0004",

@@ -1,5 +1,7 @@
 """The dossier page (timeline, control sheet, documents, the actions the user may take) and one POST
-view per action. Buttons come from the state machine's table filtered by `can_act`."""
+view per action. Forms come from the state machine's table filtered by `can_act` and the action's
+preconditions, so only what the user can do now is shown; those that end the dossier (refuse, stop,
+withdraw) are set apart and need a ticked confirmation, checked by their form on the server."""
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
@@ -32,10 +34,12 @@ ACTION_FORMS = {
     "resolve": ("office:resolve", forms.ResolveForm),
     "sign_result": ("office:sign", forms.VersionForm),
     "return_result": ("office:return_result", forms.NoteForm),
-    "stop": ("office:stop", forms.ReasonForm),
-    "refuse": ("office:refuse", forms.ReasonForm),
-    "withdraw": ("office:withdraw", forms.ReasonForm),
+    "stop": ("office:stop", forms.ConfirmedReasonForm),
+    "refuse": ("office:refuse", forms.ConfirmedReasonForm),
+    "withdraw": ("office:withdraw", forms.ConfirmedReasonForm),
 }
+# Actions that end the dossier for good: shown apart, below the others, each with a confirmation box.
+DANGEROUS = frozenset({"refuse", "stop", "withdraw"})
 
 
 def _available(dossier, action: str, pauses, has_result: bool) -> bool:
@@ -71,10 +75,12 @@ def _page(request, dossier, bound=None, status=200):
         else:
             form = form_class(dossier=dossier, **_form_kwargs(action))
         action_forms.append({"action": action, "label": ACTION_LABELS[action], "url_name": url_name, "form": form,
-                             "multipart": form.is_multipart()})
+                             "multipart": form.is_multipart(), "dangerous": action in DANGEROUS})
     events = list(dossier.events.select_related("actor__membership").order_by("at", "id"))
     return render(request, "office/dossier.html", {
-        "dossier": dossier, "clock": clock, "now": now, "action_forms": action_forms, "events": events,
+        "dossier": dossier, "clock": clock, "now": now, "events": events,
+        "action_forms": [item for item in action_forms if not item["dangerous"]],
+        "dangerous_forms": [item for item in action_forms if item["dangerous"]],
         "sheet": control_sheet(dossier, calendars, now, pauses=pauses),
         "components": dossier.components.order_by("id"),
         "apologies": [e for e in events if e.action == "apologize"],

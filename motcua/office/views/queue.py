@@ -1,24 +1,40 @@
-"""The work queue: the dossiers a user may see, most urgent first by remaining working time."""
+"""The work queue: tabs "waiting for me / my unit / all I may see", paged in the database.
+
+Ordering and the urgency filter come from the database, so that a page costs one page of rows whatever the
+size of the record: open dossiers first, then those resolved (waiting for signature and return), each by
+`due_at` — the recorded due time, which approximates the effective due (a completed supplement or fee wait
+moves the effective due later by its working time, and an open one stops the clock). The exact clock
+(`clock_of`, with each unit's calendar and the pauses) is computed only for the rows shown, and that is what
+each row displays. The urgency filter uses the same approximation: paused = waiting for a supplement or for
+fees; overdue = `due_at` passed; due soon = `due_at` within one working day of the user's unit calendar.
+
+Ended dossiers (returned, refused, withdrawn, stopped) are out unless "show ended" is ticked or their status
+is chosen.
+"""
 
 from django.core.paginator import Paginator
+from django.db.models import Case, F, IntegerField, Q, Value, When
 from django.shortcuts import render
 from django.utils import timezone
 
+from motcua.core.models import Role
 from motcua.dossiers.constants import OPEN_STATUSES, Status
 from motcua.dossiers.models import Dossier
 from motcua.dossiers.national import KIND as PORTAL_KIND
 from motcua.lib.textfold import matches
-from motcua.office.access import office_required
-from motcua.office.clock import DONE, clock_of
+from motcua.office.access import ANY_OFFICER, DESK, office_required, role_of, unit_ids_of, unit_of
+from motcua.office.clock import DONE, DUE_SOON, IN_TIME, OVERDUE, PAUSED, clock_of
 from motcua.office.forms import QueueFilterForm
 from motcua.outbox.models import Item, State
 from motcua.units.calendars import CalendarBook
 
 QUEUE_STATUSES = (*OPEN_STATUSES, Status.RESOLVED)
-# Remaining time is computed in Python (each unit has its own calendar); beyond this many candidates the
-# queue shows the ones with the earliest due times, which are the most urgent whatever the calendar.
-CANDIDATE_LIMIT = 5000
+PAUSED_STATUSES = (Status.SUPPLEMENT_REQUESTED, Status.WAITING_FEES)
+# Waiting at the desk: an online submission to receive, a result to hand back.
+DESK_WAITING = (Status.SUBMITTED, Status.RESOLVED)
 PAGE_SIZE = 50
+NAME_CANDIDATES = 10000
+MINE, UNIT, ALL = "mine", "unit", "all"
 
 
 def mark_unsynced(dossiers) -> None:
@@ -31,32 +47,86 @@ def mark_unsynced(dossiers) -> None:
         dossier.unsynced = dossier.synced_at is None or dossier.code in pending
 
 
-@office_required
-def queue(request):
-    form = QueueFilterForm(request.GET or None, statuses=list(Status))
-    filters = form.cleaned_data if form.is_valid() else {}
-    dossiers = Dossier.objects.visible_to(request.user)
+def default_tab(user) -> str:
+    """Officers who act start on their own work; viewers, monitors and administrators on all they may see."""
+    return MINE if role_of(user) in ANY_OFFICER else ALL
+
+
+def tab_filter(user, tab: str) -> Q:
+    """The condition of a tab, within what the user may see anyway (`visible_to`)."""
+    if tab == ALL:
+        return Q()
+    units = unit_ids_of(user)
+    if tab == UNIT:
+        return Q(holder_id__in=units) | Q(received_by_id__in=units)
+    mine = Q(assignee=user) & ~Q(status=Status.RESOLVED)
+    role = role_of(user)
+    if role in DESK:
+        mine |= Q(received_by_id__in=units, status__in=DESK_WAITING)
+    if role == Role.UNIT_LEADER:  # a resolved dossier waits for the leader's signature
+        mine |= Q(status=Status.RESOLVED, e_result_code="") & (Q(unit_id__in=units) | Q(holder_id__in=units))
+    return mine
+
+
+def urgency_filter(urgency: str, now, soon_limit) -> Q:
+    """The database's approximation of the clock's urgency (see the module's docstring)."""
+    running = Q(status__in=OPEN_STATUSES) & ~Q(status__in=PAUSED_STATUSES)
+    return {
+        DONE: ~Q(status__in=OPEN_STATUSES),
+        PAUSED: Q(status__in=PAUSED_STATUSES),
+        OVERDUE: running & Q(due_at__lt=now),
+        DUE_SOON: running & Q(due_at__gte=now, due_at__lte=soon_limit),
+        IN_TIME: running & (Q(due_at__gt=soon_limit) | Q(due_at__isnull=True)),
+    }[urgency]
+
+
+def queue_dossiers(user, filters: dict, now, calendar):
+    """The ordered queryset of the queue for `user` and the cleaned `filters`; the tab is filters["tab"]."""
+    dossiers = Dossier.objects.visible_to(user).filter(tab_filter(user, filters.get("tab") or default_tab(user)))
     status = filters.get("status")
-    dossiers = dossiers.filter(status=status) if status else dossiers.filter(status__in=QUEUE_STATUSES)
-    if filters.get("scope") == "mine":
-        dossiers = dossiers.filter(assignee=request.user)
+    if status:
+        dossiers = dossiers.filter(status=status)
+    elif not filters.get("ended"):
+        dossiers = dossiers.filter(status__in=QUEUE_STATUSES)
+    if filters.get("urgency"):
+        soon_limit = calendar.add_working_time(now, calendar.hours_per_day)
+        dossiers = dossiers.filter(urgency_filter(filters["urgency"], now, soon_limit))
     query = (filters.get("q") or "").strip()
     if query and any(ch.isdigit() for ch in query):
-        dossiers = dossiers.filter(code__icontains=query)  # a code: let the database find it
-    candidates = list(dossiers.select_related("procedure", "unit", "holder", "assignee__membership")
-                      .prefetch_related("pauses").order_by("due_at", "id")[:CANDIDATE_LIMIT])
+        dossiers = dossiers.filter(code__icontains=query)
+    dossiers = dossiers.annotate(ended_rank=Case(When(status__in=OPEN_STATUSES, then=Value(0)), default=Value(1),
+                                                 output_field=IntegerField())
+                                 ).order_by("ended_rank", F("due_at").asc(nulls_last=True), "id")
     if query and not any(ch.isdigit() for ch in query):
-        # Names are matched without diacritics ("nguyen van an" finds "Nguyễn Văn An").
-        candidates = [d for d in candidates if matches(query, d.code, d.applicant_name)]
+        # Names are matched without diacritics ("nguyen van an" finds "Nguyễn Văn An"), which the database
+        # cannot do on both engines: only (id, name) of the NAME_CANDIDATES most urgent are read and folded.
+        ids = [pk for pk, code, name in dossiers.values_list("id", "code", "applicant_name")[:NAME_CANDIDATES]
+               if matches(query, code, name)]
+        dossiers = dossiers.filter(id__in=ids)
+    return dossiers
+
+
+@office_required
+def queue(request):
+    tab = request.GET.get("tab")
+    tab = tab if tab in dict(QueueFilterForm.TABS) else default_tab(request.user)
+    form = QueueFilterForm(request.GET or None, initial={"tab": tab}, statuses=list(Status))
+    filters = form.cleaned_data if form.is_valid() else {}
     calendars, now = CalendarBook(), timezone.now()
-    rows = [(d, clock_of(d, calendars.for_unit(d.unit.code), now, pauses=d.pauses.all())) for d in candidates]
-    if filters.get("urgency"):
-        rows = [row for row in rows if row[1].urgency == filters["urgency"]]
-    rows.sort(key=lambda row: (row[1].urgency == DONE, not row[1].late, row[1].remaining, row[0].code))
-    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    mark_unsynced([dossier for dossier, _clock in page])
+    unit = unit_of(request.user)
+    calendar = calendars.for_unit(unit.code) if unit is not None else calendars.default
+    dossiers = queue_dossiers(request.user, {**filters, "tab": tab}, now, calendar)
+    page = Paginator(dossiers.select_related("procedure", "unit", "holder", "assignee__membership")
+                     .prefetch_related("pauses"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page.object_list = [(d, clock_of(d, calendars.for_unit(d.unit.code), now, pauses=d.pauses.all()))
+                        for d in page.object_list]
+    mark_unsynced([dossier for dossier, _clock in page.object_list])
     params = request.GET.copy()
     params.pop("page", None)
+    tab_params = request.GET.copy()
+    for key in ("page", "tab"):
+        tab_params.pop(key, None)
+    tabs = [(key, label, key == tab) for key, label in QueueFilterForm.TABS]
     return render(request, "office/queue.html", {
-        "form": form, "page": page, "truncated": len(candidates) >= CANDIDATE_LIMIT, "params": params.urlencode(),
-        "now": now})
+        "form": form, "page": page, "params": params.urlencode(), "tab_params": tab_params.urlencode(),
+        "tabs": tabs, "tab": tab, "now": now})
