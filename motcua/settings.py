@@ -251,9 +251,19 @@ MOTCUA_REPORT_NUMBER = env_str("MOTCUA_REPORT_NUMBER", "…/BC-VPUB")
 MOTCUA_REPORT_SIGNER_NAME = env_str("MOTCUA_REPORT_SIGNER_NAME", "")
 MOTCUA_REPORT_SIGNER_TITLE = env_str("MOTCUA_REPORT_SIGNER_TITLE", "KT. Chánh Văn phòng\nPhó Chánh Văn phòng")
 
+# Logs are kept at least three months (issue 12): a file under VAR_DIR/logs rotated at midnight, the last 100
+# days kept (motcua.log.YYYY-MM-DD); warnings also on the console. docs/operations.md.
+LOG_DIR = Path(env_str("MOTCUA_LOG_DIR", str(VAR_DIR / "logs")))
+LOG_DIR.mkdir(parents=True, exist_ok=True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
+    "formatters": {"line": {"format": "%(asctime)s %(levelname)s %(name)s %(process)d %(message)s"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "level": "WARNING"},
+        "file": {"class": "logging.handlers.TimedRotatingFileHandler", "filename": str(LOG_DIR / "motcua.log"),
+                 "when": "midnight", "backupCount": 100, "encoding": "utf-8", "delay": True, "formatter": "line",
+                 "level": env_str("MOTCUA_LOG_LEVEL", "INFO")},
+    },
+    "root": {"handlers": ["console", "file"], "level": env_str("MOTCUA_LOG_LEVEL", "INFO")},
 }
