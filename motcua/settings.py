@@ -217,6 +217,9 @@ MOTCUA_OIDC_REDIRECT_URI = env_str("MOTCUA_OIDC_REDIRECT_URI", "")
 MOTCUA_SIGNIN_RATE = env_str("MOTCUA_SIGNIN_RATE", "20/m")
 # Feedback filed on the portal without signing in, per client address (django-ratelimit rate).
 MOTCUA_FEEDBACK_ANONYMOUS_RATE = env_str("MOTCUA_FEEDBACK_ANONYMOUS_RATE", "5/h")
+# The public index API (/api/v1/index and /index/extras) per client address (django-ratelimit rate; empty: no
+# limit); beyond it a 429 with Retry-After.
+MOTCUA_API_RATE = env_str("MOTCUA_API_RATE", "120/m")
 # The cache (rate limits): this process's memory, or Redis shared by every web process (redis://host:6379/0,
 # needs the `redis` package).
 _CACHE_URL = env_str("MOTCUA_CACHE_URL", "")

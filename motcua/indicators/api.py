@@ -15,10 +15,13 @@ from __future__ import annotations
 
 import re
 from datetime import date
+from functools import wraps
 
+from django.conf import settings
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
+from django_ratelimit.core import get_usage
 
 from motcua.indicators import live, service
 from motcua.indicators.rules import DEFAULT_RULESET, RuleSetError, available_rulesets
@@ -81,12 +84,46 @@ def _period_and_unit(request, allowed: tuple[str, ...]) -> tuple[date, date, str
     return date_from, date_to, unit
 
 
+def _api_rate(group, request):
+    return settings.MOTCUA_API_RATE or None
+
+
+def rate_limited(view):
+    """At most MOTCUA_API_RATE requests per client address (django-ratelimit, counted in the default cache);
+    beyond it a 429 in Vietnamese with Retry-After (seconds until the address's window ends)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        usage = get_usage(request, group="api.index", key="ip", rate=_api_rate, method=("GET", "HEAD"),
+                          increment=True)
+        if usage is not None and usage["should_limit"]:
+            wait = max(1, int(usage["time_left"]))
+            response = _json({"error": {"parameter": None, "message": _(
+                "Quá nhiều yêu cầu từ địa chỉ này (tối đa %(limit)d yêu cầu mỗi %(period)s). Vui lòng thử lại sau "
+                "%(wait)d giây.") % {"limit": usage["limit"], "period": _period_words(settings.MOTCUA_API_RATE),
+                                     "wait": wait}}}, status=429)
+            response["Retry-After"] = str(wait)
+            return response
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _period_words(rate: str) -> str:
+    """"120/m" → "phút", "10/5m" → "5 phút"."""
+    period = (rate or "").partition("/")[2]
+    count, unit = period[:-1], period[-1:]
+    word = {"s": _("giây"), "m": _("phút"), "h": _("giờ"), "d": _("ngày")}.get(unit, period)
+    return f"{count} {word}" if count and count != "1" else word
+
+
 # The same parameters, errors and headers for the scoped APIs built over the index (motcua.fixfirst).
 period_and_unit = _period_and_unit
 json_response = _json
 
 
 @require_GET
+@rate_limited
 def index(request):
     """The 766 index of the province (and every department and commune) or of one unit, for a period."""
     try:
@@ -103,6 +140,7 @@ def index(request):
 
 
 @require_GET
+@rate_limited
 def extras(request):
     """Figures reported without points: processing time per procedure and channel, overdue, not synced."""
     try:
