@@ -3,6 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from motcua.office.views import auth as office_auth
+from motcua.office.views import favicon as office_favicon
 from motcua.pages import views as pages
 from motcua.portal.views import rating as portal_rating
 
@@ -11,6 +12,7 @@ admin.site.site_title = "motcua"
 
 urlpatterns = [
     path("", pages.home, name="home"),
+    path("favicon.ico", office_favicon.favicon, name="favicon"),
     path("dang-nhap/", office_auth.login_view, name="login"),
     path("dang-xuat/", auth_views.LogoutView.as_view(), name="logout"),
     path("admin/", admin.site.urls),
