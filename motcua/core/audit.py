@@ -72,7 +72,8 @@ def record(kind: str, *, object_type: str = "", object_id="", summary: str = "",
     at = at or timezone.now()
     # Milliseconds, as Django's JSON serializer writes them (backup, dumpdata): a restored row hashes the same.
     at = at.replace(microsecond=at.microsecond // 1000 * 1000)
-    with transaction.atomic():
+    # No savepoint of its own: if the caller's transaction fails, its entry goes with it.
+    with transaction.atomic(savepoint=False):
         tail = AuditTail.objects.select_for_update().filter(pk=1).first()
         if tail is None:
             # First entry of a new (or flushed) database; a concurrent first writer fails on the primary key
