@@ -7,6 +7,7 @@ those of `/api/v1/index` (400 naming the parameter, 404 for an unknown unit); `u
 """
 
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 
 from motcua.fixfirst import access
@@ -27,6 +28,7 @@ def _refused(status: int, message: str, parameter: str | None = None):
     return response
 
 
+@csrf_exempt  # read-only and GET-only: another method is answered 405, never the CSRF page
 @require_GET
 def fix_first_view(request):
     if not request.user.is_authenticated or not otp_satisfied(request):

@@ -20,6 +20,7 @@ from functools import wraps
 from django.conf import settings
 from django.http import JsonResponse
 from django.utils.translation import gettext as _
+from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
 from django_ratelimit.core import get_usage
 
@@ -122,6 +123,7 @@ period_and_unit = _period_and_unit
 json_response = _json
 
 
+@csrf_exempt  # read-only and GET-only: another method is answered 405, never the CSRF page
 @require_GET
 @rate_limited
 def index(request):
@@ -139,6 +141,7 @@ def index(request):
     return _json(service.index_json(date_from, date_to, unit_code=unit, rules=rules))
 
 
+@csrf_exempt  # read-only and GET-only: another method is answered 405, never the CSRF page
 @require_GET
 @rate_limited
 def extras(request):
