@@ -44,6 +44,7 @@ SYSTEM_PACKAGES = {
     "libnss3-tools": "/usr/bin/certutil",
     "fonts-dejavu-core": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
     "fonts-dejavu-extra": "/usr/share/fonts/truetype/dejavu/DejaVuSans-Oblique.ttf",
+    "softhsm2": "/usr/bin/softhsm2-util",  # a PKCS#11 token in a directory: leaders' own keys (tests/results)
 }
 
 

@@ -147,6 +147,11 @@ MOTCUA_MAX_REQUEST_BYTES = env_int("MOTCUA_MAX_REQUEST_BYTES", 4 * MOTCUA_MAX_UP
 # (see motcua/results/certificates.py). A unit without one signs with the demo PKI under VAR_DIR/pki,
 # which is allowed in development only: a production result must never carry a demo signature.
 MOTCUA_SIGNING = env_json_object("MOTCUA_SIGNING", {})
+# Leaders who sign with their own key on a PKCS#11 token (USB token, HSM) instead of their unit's
+# certificate: username -> {"module": "/usr/lib/.../pkcs11.so", "token_label": ..., "key_label": ...,
+# "cert_label": (default key_label)}. The PIN is typed in the sign form for each signature, never stored
+# (motcua/results/tokens.py, docs/signing.md).
+MOTCUA_SIGNING_TOKENS = env_json_object("MOTCUA_SIGNING_TOKENS", {})
 # Demo mode for signatures: units without a certificate sign with the demo PKI, and the demo root is
 # trusted by the result check page. Off (MOTCUA_DEVELOPMENT=0), demo-signed results show as not trusted.
 MOTCUA_ALLOW_DEMO_SIGNING = env_bool("MOTCUA_ALLOW_DEMO_SIGNING", DEVELOPMENT)

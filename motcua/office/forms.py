@@ -150,6 +150,25 @@ class ConfirmedReasonForm(ReasonForm):
         error_messages={"required": gettext_lazy("Vui lòng đánh dấu ô xác nhận trước khi thực hiện.")})
 
 
+class SignForm(VersionForm):
+    """The leader approves and signs the result: he ticks that he has read it (the unsigned preview, a
+    link beside the form), checked here on the server; a leader with his own token (settings
+    MOTCUA_SIGNING_TOKENS, `token=True`) types its PIN, used for this signature only and never stored."""
+
+    reviewed = forms.BooleanField(
+        label=gettext_lazy("Tôi đã xem nội dung kết quả"),
+        error_messages={"required": gettext_lazy("Vui lòng xem trước kết quả và đánh dấu ô “Tôi đã xem nội dung "
+                                                 "kết quả” trước khi ký số.")})
+
+    def __init__(self, *args, token=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if token:
+            self.fields["pin"] = forms.CharField(
+                label=gettext_lazy("Mã PIN của thiết bị ký số"), max_length=64, strip=False,
+                widget=forms.PasswordInput(attrs={"autocomplete": "off"}, render_value=False),
+                error_messages={"required": gettext_lazy("Vui lòng nhập mã PIN của thiết bị ký số.")})
+
+
 class SupplementRequestForm(VersionForm):
     reason = forms.CharField(label=gettext_lazy("Nội dung cần bổ sung, hoàn thiện"), max_length=4000,
                              widget=forms.Textarea(attrs={"rows": 3}),

@@ -5,6 +5,7 @@ again gives the same text. Layout, fonts and the QR code are `motcua.results.doc
 """
 
 import logging
+from contextlib import contextmanager
 from datetime import datetime
 
 from django.conf import settings
@@ -15,7 +16,7 @@ from motcua.lib.vnformat import local_day
 from motcua.lib.vnformat import long_moment as when
 from motcua.lib.vnformat import money as vnd
 from motcua.lib.workingtime import LOCAL_TZ
-from motcua.results import certificates, signing
+from motcua.results import certificates, signing, tokens
 from motcua.results.documents import render_official_document
 
 logger = logging.getLogger(__name__)
@@ -192,14 +193,46 @@ def _unavailable(message: str, cause: BaseException | None = None) -> SigningUna
     return SigningUnavailable(message)
 
 
-def signed_result(dossier: Dossier, code: str, at: datetime, approver: str | None) -> tuple[bytes, str]:
-    """The result PDF signed (PAdES) with the competent unit's certificate: (bytes, signer name)."""
+def signed_result(dossier: Dossier, code: str, at: datetime, approver: str | None, *,
+                  signer=None) -> tuple[bytes, str]:
+    """The result PDF signed (PAdES) with the competent unit's certificate, or with the leader's own
+    `signer` (his token, `personal_signer`): (bytes, signer name)."""
     return sign_for_unit(dossier.unit, lambda: result_document(dossier, code, at, approver),
                          reason=f"Phê duyệt kết quả hồ sơ {dossier.code}",
-                         failed=f"Không ký số được kết quả hồ sơ {dossier.code}", changed="Hồ sơ")
+                         failed=f"Không ký số được kết quả hồ sơ {dossier.code}", changed="Hồ sơ", signer=signer)
 
 
-def sign_for_unit(unit, render, *, reason: str, failed: str, changed: str) -> tuple[bytes, str]:
+def signing_token(user) -> dict | None:
+    """The user's PKCS#11 token setting (settings.MOTCUA_SIGNING_TOKENS), or None: he signs with the unit's."""
+    return settings.MOTCUA_SIGNING_TOKENS.get(user.get_username()) if user is not None else None
+
+
+@contextmanager
+def personal_signer(user, pin: str | None):
+    """Yield the signer of `user`'s own token opened with `pin`, or None when he has no token (the unit's
+    certificate signs). The PIN is used for this session only. Token failures become SigningUnavailable."""
+    setting = signing_token(user)
+    if setting is None:
+        yield None
+        return
+    contact = "Vui lòng liên hệ quản trị hệ thống."
+    try:
+        with tokens.token_signer(tokens.TokenSpec.from_setting(setting), pin or "") as signer:
+            yield signer
+    except tokens.WrongPin as exc:
+        logger.warning("wrong token PIN for %s", user.get_username())
+        raise SigningUnavailable("Mã PIN của thiết bị ký số không đúng; kết quả chưa được ký, hồ sơ chưa có thay "
+                                 "đổi nào. Lưu ý: nhập sai nhiều lần, thiết bị ký số sẽ bị khóa.") from exc
+    except tokens.PinLocked as exc:
+        raise _unavailable("Thiết bị ký số đã bị khóa do nhập sai mã PIN nhiều lần; không thể ký số. " + contact,
+                           exc) from exc
+    except tokens.TokenError as exc:
+        raise _unavailable("Không mở được thiết bị ký số (USB token) của bạn: kiểm tra thiết bị đã được cắm vào "
+                           "máy chủ ký số và đúng thiết bị được cấp. Hồ sơ chưa có thay đổi nào. " + contact,
+                           exc) from exc
+
+
+def sign_for_unit(unit, render, *, reason: str, failed: str, changed: str, signer=None) -> tuple[bytes, str]:
     """`render()`'s PDF signed (PAdES) with `unit`'s certificate: (bytes, signer name). The one signing
     edge of the back office (results, answers to feedback).
 
@@ -209,16 +242,20 @@ def sign_for_unit(unit, render, *, reason: str, failed: str, changed: str) -> tu
     the CRLs of settings.MOTCUA_CRLS; any failure of the signer itself (token, HSM, pyHanko) is caught
     around the signing call. Each case raises SigningUnavailable with a sentence for the leader (`failed`
     starts it when the signing call fails; `changed` names what was left unchanged); no file is written
-    and no table is touched here.
+    and no table is touched here. `signer` (a leader's own token, `personal_signer`) replaces the unit's
+    certificate; it is checked the same way.
     """
     contact = "Vui lòng liên hệ quản trị hệ thống."
+    personal = signer is not None
     try:
-        signer = certificates.signer_for_unit(pki_dir(), unit.code, unit.name, settings.MOTCUA_SIGNING,
-                                              allow_demo=settings.MOTCUA_ALLOW_DEMO_SIGNING)
+        if not personal:
+            signer = certificates.signer_for_unit(pki_dir(), unit.code, unit.name, settings.MOTCUA_SIGNING,
+                                                  allow_demo=settings.MOTCUA_ALLOW_DEMO_SIGNING)
         certificate = certificates.load_certificate(signer.signing_cert)
         certificates.check_signing_certificate(
             certificate, unit.name, crls=certificates.load_crls(settings.MOTCUA_CRLS),
-            issuers=list(signer.cert_registry or ()))  # at the real signing moment, as the signature states
+            issuers=list(signer.cert_registry or ()),  # at the real signing moment, as the signature states
+            owner=f"của {certificates.common_name(certificate)}" if personal else None)
     except (certificates.NoCertificateError, certificates.CertificateUnusable) as exc:
         raise _unavailable(exc.message_vi, exc) from exc
     except certificates.CertificateError as exc:

@@ -44,6 +44,7 @@ urlpatterns = [
     path("ho-so/<str:code>/van-ban-xin-loi/<int:event_id>.pdf", documents.apology, name="apology_pdf"),
     path("ho-so/<str:code>/phieu-kiem-soat.pdf", documents.control_sheet_pdf, name="control_sheet_pdf"),
     path("ho-so/<str:code>/ket-qua.pdf", documents.result, name="result_pdf"),
+    path("ho-so/<str:code>/ket-qua-xem-truoc.pdf", documents.result_preview, name="result_preview_pdf"),
     path("ho-so/<str:code>/ket-qua/kiem-tra-chu-ky/", documents.verify_result, name="verify_result"),
     path("phan-anh/", feedback_views.queue, name="feedback_queue"),
     path("phan-anh/qua-han/", feedback_views.overdue, name="feedback_overdue"),

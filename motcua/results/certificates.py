@@ -32,8 +32,9 @@ Before signing, `check_signing_certificate` refuses a certificate that is not ye
 revoked according to the configured CRL files (`load_crls(settings.MOTCUA_CRLS)`; nothing is fetched,
 so revocation is known only as far as those files are current).
 
-Hardware tokens (USB tokens, HSM, remote signing) are not handled here; pyHanko's PKCS#11 signer has the same interface as the signers returned
-here and can be passed to `signing.sign_pdf` unchanged.
+Hardware tokens (USB tokens, HSM): a leader's own key on a PKCS#11 token is opened by
+`motcua.results.tokens` (pyHanko's PKCS#11 signer, same interface as the signers returned here);
+`issue_personal_certificate` lets the demo PKI certify such a key.
 """
 
 from __future__ import annotations
@@ -216,6 +217,45 @@ def ensure_unit_certificate(directory: str | os.PathLike, unit_code: str, unit_n
         return cert_path, key_path
 
 
+def issue_personal_certificate(directory: str | os.PathLike, full_name: str, public_key, *,
+                               unit_name: str = "") -> x509.Certificate:
+    """A demo certificate for a person (a leader signing with his own key, kept on a token): the demo root
+    certifies `public_key` (the key never leaves the token), CN = `full_name`, OU = `unit_name`. Same
+    usages as a unit's certificate. Not stored here: the caller writes it onto the token."""
+    full_name = (full_name or "").strip()
+    if not full_name:
+        raise CertificateError("a personal certificate needs the person's name")
+    directory = Path(directory)
+    root_cert_path = ensure_demo_pki(directory)
+    with _locked(directory):
+        root_cert = _read_cert(root_cert_path)
+        root_key = _read_key(directory / ROOT_KEY_FILE)
+    now = _now()
+    attributes = [x509.NameAttribute(NameOID.COUNTRY_NAME, "VN"),
+                  x509.NameAttribute(NameOID.STATE_OR_PROVINCE_NAME, PROVINCE),
+                  x509.NameAttribute(NameOID.ORGANIZATION_NAME, UNIT_ORGANIZATION)]
+    if unit_name:
+        attributes.append(x509.NameAttribute(NameOID.ORGANIZATIONAL_UNIT_NAME, unit_name[:64]))
+    attributes.append(_common_name(full_name))
+    root_ski = root_cert.extensions.get_extension_for_class(x509.SubjectKeyIdentifier).value
+    return (
+        x509.CertificateBuilder()
+        .subject_name(x509.Name(attributes))
+        .issuer_name(root_cert.subject)
+        .public_key(public_key)
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - BACKDATE)
+        .not_valid_after(min(now + UNIT_VALIDITY, root_cert.not_valid_after_utc))
+        .add_extension(x509.BasicConstraints(ca=False, path_length=None), critical=True)
+        .add_extension(_key_usage(digital_signature=True, content_commitment=True), critical=True)
+        .add_extension(x509.ExtendedKeyUsage([OID_DOCUMENT_SIGNING, ExtendedKeyUsageOID.EMAIL_PROTECTION]),
+                       critical=False)
+        .add_extension(x509.SubjectKeyIdentifier.from_public_key(public_key), critical=False)
+        .add_extension(x509.AuthorityKeyIdentifier.from_issuer_subject_key_identifier(root_ski), critical=False)
+        .sign(root_key, hashes.SHA256())
+    )
+
+
 def demo_signer(directory: str | os.PathLike, unit_code: str, unit_name: str) -> signers.SimpleSigner:
     """The unit's demo signer (certificate issued if needed), with the demo root in its chain."""
     cert_path, key_path = ensure_unit_certificate(directory, unit_code, unit_name)
@@ -381,27 +421,30 @@ def check_signing_certificate(
     crls: Iterable[x509.CertificateRevocationList] = (),
     issuers: Iterable = (),
     now: dt.datetime | None = None,
+    owner: str | None = None,
 ) -> None:
     """Raise CertificateUnusable unless `cert` may sign for `unit_name` at `now`: valid dates, not revoked
-    in `crls`. Called before anything is rendered or signed, so a refusal leaves nothing behind."""
+    in `crls`. Called before anything is rendered or signed, so a refusal leaves nothing behind. `owner`
+    names whose certificate it is in the messages (a leader's own: "của ông/bà X"); default the unit's."""
     cert = load_certificate(cert)
+    owner = owner or f"của đơn vị {unit_name}"
     now = now or dt.datetime.now(dt.UTC)
     start, end = local_day(cert.not_valid_before_utc), local_day(cert.not_valid_after_utc)
     tail = "; không thể ký số. Vui lòng liên hệ quản trị hệ thống."
     if now < cert.not_valid_before_utc:
         raise CertificateUnusable(
             "not_yet_valid",
-            f"Chứng thư số của đơn vị {unit_name} chưa có hiệu lực (hiệu lực từ ngày {start} đến ngày {end})" + tail,
+            f"Chứng thư số {owner} chưa có hiệu lực (hiệu lực từ ngày {start} đến ngày {end})" + tail,
         )
     if now > cert.not_valid_after_utc:
         raise CertificateUnusable(
-            "expired", f"Chứng thư số của đơn vị {unit_name} (hiệu lực từ ngày {start}) đã hết hạn ngày {end}" + tail
+            "expired", f"Chứng thư số {owner} (hiệu lực từ ngày {start}) đã hết hạn ngày {end}" + tail
         )
     entry = revocation_of(cert, crls, issuers)
     if entry is not None:
         raise CertificateUnusable(
             "revoked",
-            f"Chứng thư số của đơn vị {unit_name} (hiệu lực từ ngày {start} đến ngày {end}) đã bị thu hồi ngày "
+            f"Chứng thư số {owner} (hiệu lực từ ngày {start} đến ngày {end}) đã bị thu hồi ngày "
             f"{local_day(entry.revocation_date_utc)}" + tail,
         )
 

@@ -22,7 +22,8 @@ def _resolved(world, id_number):
 
 
 def _sign(client, dossier):
-    return client.post(f"/ho-so/{dossier.code}/phe-duyet-ky-so/", {"version": dossier.version}, follow=True)
+    return client.post(f"/ho-so/{dossier.code}/phe-duyet-ky-so/", {"version": dossier.version, "reviewed": "on"},
+                       follow=True)
 
 
 def test_signing_says_the_copy_will_be_sent_and_the_page_follows_the_store(world, client_of, store_settings,

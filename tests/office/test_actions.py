@@ -145,7 +145,7 @@ def test_the_leader_signs_the_result_which_gets_its_code_and_its_copy_queued_for
                                                                                              client_of):
     dossier = _resolved(world, dossier)
     assert _post(client_of(world.processor_a), dossier, "phe-duyet-ky-so").status_code == 403
-    assert _post(client_of(world.leader_a), dossier, "phe-duyet-ky-so").status_code == 302
+    assert _post(client_of(world.leader_a), dossier, "phe-duyet-ky-so", reviewed="on").status_code == 302
     stored = _fresh(dossier)
     result = DossierResult.objects.get(dossier=dossier)
     # The copy waits in the outbox; the flag follows the store's acknowledgment (tests/datastore/).
@@ -155,7 +155,7 @@ def test_the_leader_signs_the_result_which_gets_its_code_and_its_copy_queued_for
     assert result.file.read().startswith(b"%PDF-")
     assert _events(dossier)[-1] == "sign_result"
     # Signing twice is refused, with no second event.
-    again = _post(client_of(world.leader_a), dossier, "phe-duyet-ky-so")
+    again = _post(client_of(world.leader_a), dossier, "phe-duyet-ky-so", reviewed="on")
     assert again.status_code == 302 and _events(dossier).count("sign_result") == 1
 
 
@@ -165,7 +165,7 @@ def test_returning_needs_the_signed_result_and_ends_the_dossier(world, dossier, 
     response = _post(desk, dossier, "tra-ket-qua")
     assert "chưa được lãnh đạo phê duyệt và ký số" in desk.get(response["Location"]).content.decode()
     assert _fresh(dossier).status == Status.RESOLVED
-    assert _post(client_of(world.leader_a), dossier, "phe-duyet-ky-so").status_code == 302
+    assert _post(client_of(world.leader_a), dossier, "phe-duyet-ky-so", reviewed="on").status_code == 302
     assert _post(desk, dossier, "tra-ket-qua").status_code == 302
     stored = _fresh(dossier)
     assert stored.status == Status.RETURNED and stored.returned_at is not None

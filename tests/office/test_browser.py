@@ -128,6 +128,14 @@ def test_a_dossier_from_receipt_to_signed_result_to_return(transactional_db, liv
     # 6. The department's leader approves and signs.
     leader = Officer(browser, url, "lanhdao.stc", steps)
     leader.open(f"/ho-so/{dossier.code}/")
+    # Step 1: he reads the result as it will be signed (unsigned); step 2: he ticks that he has, and signs.
+    preview = leader.download(f"/ho-so/{dossier.code}/ket-qua-xem-truoc.pdf", "ket-qua-xem-truoc.pdf")
+    assert "17A8000123" in _text(preview, tmp_path) and b"/ByteRange" not in preview
+    assert leader.page.locator("#result-preview a").get_attribute("href") == f"/ho-so/{dossier.code}/ket-qua-xem-truoc.pdf"
+    # Without the tick the browser does not send the form (the server refuses it too: test_sign_preview.py).
+    leader.act("sign_result")
+    assert not Dossier.objects.get(pk=dossier.pk).e_result_code
+    leader.page.check("#id_sign_result_reviewed")
     leader.act("sign_result")
     assert leader.page.inner_text("#result-code") == f"KQ-{dossier.code}"
     leader.shot("phe-duyet-ky-so")

@@ -90,7 +90,7 @@ def signed_result(world, client_of):
     dossier = actions.do_resolve(dossier, actor=world.dept_processor, result_text="Cấp Giấy chứng nhận đăng ký hộ "
                                  "kinh doanh số 17A8000123.", version=dossier.version)
     response = client_of(world.dept_leader).post(f"/ho-so/{dossier.code}/phe-duyet-ky-so/",
-                                                 {"version": dossier.version})
+                                                 {"version": dossier.version, "reviewed": "on"})
     assert response.status_code == 302
     result = DossierResult.objects.get(dossier=dossier)
     return client_of(world.desk_a).get(f"/ho-so/{dossier.code}/ket-qua.pdf").content, result

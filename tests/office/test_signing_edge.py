@@ -69,7 +69,7 @@ def _sign_refused(world, client_of, dossier, media_root) -> str:
     before = (dossier.status, dossier.version, DossierEvent.objects.filter(dossier=dossier).count(),
               _files(media_root))
     response = client_of(world.dept_leader).post(f"/ho-so/{dossier.code}/phe-duyet-ky-so/",
-                                                 {"version": dossier.version}, follow=True)
+                                                 {"version": dossier.version, "reviewed": "on"}, follow=True)
     assert response.status_code == 200 and response.redirect_chain == [(f"/ho-so/{dossier.code}/", 302)]
     shown = [(m.level_tag, str(m)) for m in response.context["messages"]]
     assert len(shown) == 1 and shown[0][0] == "error", shown
@@ -120,7 +120,7 @@ def test_a_revoked_certificate_cannot_sign(settings, world, client_of, resolved,
     # The same certificate signs once the CRL no longer lists it (proof that the CRL, not the set-up, refused).
     settings.MOTCUA_CRLS = [str(write_crl(pki[0], [], tmp_path / "ca.crl"))]
     response = client_of(world.dept_leader).post(f"/ho-so/{resolved.code}/phe-duyet-ky-so/",
-                                                 {"version": resolved.version})
+                                                 {"version": resolved.version, "reviewed": "on"})
     assert response.status_code == 302
     assert DossierResult.objects.get(dossier=resolved).signer_name == UNIT
 
@@ -176,7 +176,7 @@ def test_the_check_page_trusts_the_demo_root_only_in_demo_mode(settings, world, 
                                                                 tmp_path):
     _directory, root = pki
     leader = client_of(world.dept_leader)
-    assert leader.post(f"/ho-so/{resolved.code}/phe-duyet-ky-so/", {"version": resolved.version}).status_code == 302
+    assert leader.post(f"/ho-so/{resolved.code}/phe-duyet-ky-so/", {"version": resolved.version, "reviewed": "on"}).status_code == 302
     assert DossierResult.objects.filter(dossier=resolved).exists()
 
     page = _check_page(leader, resolved)
@@ -200,7 +200,7 @@ def test_the_check_page_reports_a_certificate_revoked_in_the_configured_crls(set
                                                                             pki, tmp_path):
     directory, _root = pki
     leader = client_of(world.dept_leader)
-    assert leader.post(f"/ho-so/{resolved.code}/phe-duyet-ky-so/", {"version": resolved.version}).status_code == 302
+    assert leader.post(f"/ho-so/{resolved.code}/phe-duyet-ky-so/", {"version": resolved.version, "reviewed": "on"}).status_code == 302
     cert_path, _key = certificates.ensure_unit_certificate(directory, "19.STC.DKKD", UNIT)
     cert = certificates.load_certificate(cert_path)
     settings.MOTCUA_CRLS = [str(write_crl(directory, [(cert, dt.datetime(2025, 6, 30, 18, 30, tzinfo=dt.UTC))],
@@ -220,7 +220,7 @@ def test_the_configured_certificate_signs_when_it_is_usable(settings, world, cli
     settings.MOTCUA_ALLOW_DEMO_SIGNING = False
     settings.MOTCUA_TRUST_ROOTS = [str(pki[1])]
     leader = client_of(world.dept_leader)
-    response = leader.post(f"/ho-so/{resolved.code}/phe-duyet-ky-so/", {"version": resolved.version}, follow=True)
+    response = leader.post(f"/ho-so/{resolved.code}/phe-duyet-ky-so/", {"version": resolved.version, "reviewed": "on"}, follow=True)
     assert [m.level_tag for m in response.context["messages"]] == ["success"]
     result = DossierResult.objects.get(dossier=resolved)
     from pyhanko.pdf_utils.reader import PdfFileReader

@@ -233,6 +233,7 @@ def test_a_citizen_applies_pays_answers_a_supplement_and_gets_the_signed_result_
     assert processor.status() == Status.RESOLVED.label
     leader = browsing.BackOfficeUser(browser, url, "lanhdao.pdp")
     leader.open(f"/ho-so/{dossier.code}/")
+    leader.page.check("#id_sign_result_reviewed")  # he has read the preview (tests/office/test_browser.py)
     leader.act("sign_result")
     assert leader.page.inner_text("#result-code") == f"KQ-{dossier.code}"
     steps.take(leader.page, "ky-so")

@@ -9,8 +9,9 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from motcua.office import pdfs
-from motcua.office.access import dossier_or_404, office_required
+from motcua.dossiers.constants import Status
+from motcua.office import actions, pdfs
+from motcua.office.access import can_act, dossier_or_404, office_required
 from motcua.office.clock import control_sheet
 from motcua.office.models import DossierResult
 from motcua.office.verification import verify_stored
@@ -85,6 +86,22 @@ def result(request, code):
         raise Http404
     with stored.file.open("rb") as handle:
         return _pdf(handle.read(), f"ket-qua-{dossier.code}.pdf")
+
+
+@office_required
+def result_preview(request, code):
+    """The result as it will be signed, unsigned: what the leader reads before approving (the sign form asks
+    him to tick that he has). Only while the dossier is resolved and its result not yet signed."""
+    dossier = dossier_or_404(request.user, code)
+    if (dossier.status != Status.RESOLVED or DossierResult.objects.filter(dossier=dossier).exists()
+            or not dossier.events.filter(action="resolve").exists()):
+        raise Http404
+    approver = None
+    if can_act(request.user, dossier, "sign_result"):  # the name under the signature, as the signing puts it
+        membership = getattr(request.user, "membership", None)
+        approver = membership.full_name if membership and membership.full_name else request.user.get_username()
+    content = pdfs.result_document(dossier, actions.result_code(dossier), timezone.now(), approver)
+    return _pdf(content, f"ket-qua-xem-truoc-{dossier.code}.pdf")
 
 
 @office_required

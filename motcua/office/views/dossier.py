@@ -3,6 +3,7 @@ view per action. Forms come from the state machine's table filtered by `can_act`
 preconditions, so only what the user can do now is shown; those that end the dossier (refuse, stop,
 withdraw) are set apart and need a ticked confirmation, checked by their form on the server."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -32,7 +33,7 @@ ACTION_FORMS = {
     "fees_paid": ("office:fees_paid", forms.NoteForm),
     "apologize": ("office:apologize", forms.ApologyForm),
     "resolve": ("office:resolve", forms.ResolveForm),
-    "sign_result": ("office:sign", forms.VersionForm),
+    "sign_result": ("office:sign", forms.SignForm),
     "return_result": ("office:return_result", forms.NoteForm),
     "stop": ("office:stop", forms.ConfirmedReasonForm),
     "refuse": ("office:refuse", forms.ConfirmedReasonForm),
@@ -53,9 +54,12 @@ def _available(dossier, action: str, pauses, has_result: bool) -> bool:
     return True
 
 
-def _form_kwargs(action):
+def _form_kwargs(action, user=None):
     # Several forms share a page: ids are made unique per action, field names stay plain.
-    return {"auto_id": f"id_{action}_%s"}
+    kwargs = {"auto_id": f"id_{action}_%s"}
+    if action == "sign_result":  # a leader with his own token types its PIN (settings.MOTCUA_SIGNING_TOKENS)
+        kwargs["token"] = user is not None and user.get_username() in settings.MOTCUA_SIGNING_TOKENS
+    return kwargs
 
 
 def _page(request, dossier, bound=None, status=200):
@@ -73,7 +77,7 @@ def _page(request, dossier, bound=None, status=200):
         if bound is not None and bound[0] == action:
             form = bound[1]
         else:
-            form = form_class(dossier=dossier, **_form_kwargs(action))
+            form = form_class(dossier=dossier, **_form_kwargs(action, request.user))
         action_forms.append({"action": action, "label": ACTION_LABELS[action], "url_name": url_name, "form": form,
                              "multipart": form.is_multipart(), "dangerous": action in DANGEROUS})
     events = list(dossier.events.select_related("actor__membership").order_by("at", "id"))
@@ -106,7 +110,7 @@ def _act(request, code, action, perform, success):
     if not can_act(request.user, dossier, action):
         raise PermissionDenied(_("Bạn không có quyền thực hiện thao tác này trên hồ sơ."))
     form_class = ACTION_FORMS[action][1]
-    form = form_class(request.POST, request.FILES, dossier=dossier, **_form_kwargs(action))
+    form = form_class(request.POST, request.FILES, dossier=dossier, **_form_kwargs(action, request.user))
     if not form.is_valid():
         messages.error(request, _("Chưa thực hiện được: vui lòng kiểm tra lại thông tin đã nhập."))
         return _page(request, dossier, bound=(action, form), status=400)
@@ -229,8 +233,11 @@ def sign(request, code):
         membership = getattr(request.user, "membership", None)
         approver = (membership.full_name if membership and membership.full_name else request.user.get_username())
         try:
-            signed, signer_name = pdfs.signed_result(dossier, actions.result_code(dossier), at, approver)
-        except pdfs.SigningUnavailable as refusal:  # no certificate, expired, revoked, signer failed
+            # The leader's own token when he has one (PIN typed now, for this signature only), else the unit's.
+            with pdfs.personal_signer(request.user, data.get("pin")) as own:
+                signed, signer_name = pdfs.signed_result(dossier, actions.result_code(dossier), at, approver,
+                                                         signer=own)
+        except pdfs.SigningUnavailable as refusal:  # wrong PIN, no certificate, expired, revoked, signer failed
             raise TransitionError(str(refusal)) from refusal
         actions.do_approve_and_sign(dossier, actor=request.user, version=data["version"], signed_pdf=signed,
                                     signer_name=signer_name, at=at)
