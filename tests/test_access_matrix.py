@@ -12,8 +12,9 @@ for every role, in the order of ROLES:
     desk officer of commune B (an officer of another unit), provincial monitor, administrator
 
 Outcomes: O 200, L a redirect to a login page, R another redirect, F 403, N 404, P 405 (POST only),
-B 400, A 401 (the JSON APIs), U 503 (citizens' sign-in: no identity provider configured in tests). Parameters marked ABSENT use a key no object has: those rows check who is turned away before the
-lookup (login and role checks); scoping of the object itself is checked by the rows with real objects.
+B 400, A 401 (the JSON APIs), U 503 (citizens' sign-in: no identity provider configured in tests).
+Parameters set to ABSENT use a key no object has: those rows check who is turned away before the lookup
+(login and role checks); scoping of the object itself is checked by the rows with real objects.
 The Django admin (every pattern under admin/, generated per model) is one rule: the administrator only.
 """
 
