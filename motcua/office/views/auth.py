@@ -6,6 +6,7 @@ from datetime import datetime
 
 import qrcode
 import qrcode.image.svg
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import authenticate, get_user_model
 from django.contrib.auth import login as auth_login
@@ -59,8 +60,14 @@ def login_view(request):
     next_url = request.POST.get("next") or request.GET.get("next") or ""
     if request.method != "POST":
         if next_url and not request.user.is_authenticated:
-            messages.info(request, _("Phiên làm việc đã hết hạn (sau 15 phút không thao tác) hoặc bạn chưa đăng "
-                                     "nhập. Vui lòng đăng nhập lại; dữ liệu chưa gửi thành công không được lưu."))
+            if settings.SESSION_COOKIE_NAME in request.COOKIES:
+                # The browser still holds a session that is no longer valid: it expired.
+                messages.info(request, _("Phiên làm việc đã hết hạn (sau 15 phút không thao tác). Vui lòng đăng "
+                                         "nhập lại; dữ liệu chưa gửi thành công không được lưu."))
+            else:
+                # A first visit from a link: nothing expired, the page is for officers.
+                messages.info(request, _("Trang này dành cho cán bộ, công chức: vui lòng đăng nhập để xem. Công "
+                                         "dân, doanh nghiệp đăng nhập tại trang Dịch vụ công trực tuyến."))
         return render(request, "office/login.html", {"form": LoginForm(), "next": next_url})
     form = LoginForm(request.POST)
     if not form.is_valid():
