@@ -131,3 +131,26 @@ def test_the_favicon_is_served_and_linked(world, client_of, client):
     assert link in client.get("/dang-nhap/").content.decode()  # motcua/templates/base.html
     assert link in client.get("/dich-vu-cong/").content.decode()  # the citizen portal's base
     assert link in client_of(world.desk_a).get("/hang-doi/").content.decode()  # the back office's
+
+
+ENGLISH_ADMIN = ("Site administration", "Log out", "Skip to main content", "Toggle theme", "Model name", "Add link",
+                 "Change or view list link", "Show counts", ">Core<", "Recent actions")
+
+
+def test_the_admin_is_in_vietnamese_even_for_an_english_browser(world, client_of):
+    client = client_of(world.admin)
+    for url in ("/admin/", "/admin/core/membership/", "/admin/units/unit/"):
+        page = client.get(url, HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+        assert '<html lang="vi"' in page, url
+        assert [text for text in ENGLISH_ADMIN if text in page] == [], url
+    index = client.get("/admin/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Tài khoản cán bộ và phân quyền" in index and "Chuyển đến nội dung chính" in index
+
+
+def test_django_s_own_messages_stay_vietnamese_for_an_english_browser(world, processing, client_of):
+    response = client_of(world.processor_a).post(f"/ho-so/{processing.code}/chuyen-lien-thong/",
+                                                 {"version": processing.version, "days": "1"},
+                                                 HTTP_ACCEPT_LANGUAGE="en")  # no unit chosen
+    page = response.content.decode()
+    assert response.status_code == 400 and "This field is required" not in page
+    assert "Trường này là bắt buộc" in page
