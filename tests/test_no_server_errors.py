@@ -89,6 +89,10 @@ def test_check_period_rules():
     with pytest.raises(periods.PeriodOutOfRange) as problem:
         periods.check_day(date(9999, 12, 31), "den_ngay")
     assert "31/12/9999" in problem.value.message and "“den_ngay”" in problem.value.message
+    with pytest.raises(periods.PeriodOutOfRange) as problem:
+        periods.check_day(date(1, 1, 1), "from")
+    assert problem.value.message == ("Tham số “from”: ngày 01/01/0001 nằm ngoài khoảng cho phép "
+                                     "01/01/2000 – 31/12/2100.")
 
 
 # -- branded Vietnamese error pages (DEBUG off) ------------------------------------------------------------

@@ -105,7 +105,7 @@ class PeriodOutOfRange(ValueError):
 
 
 def _vn(day: date) -> str:
-    return day.strftime("%d/%m/%Y")
+    return f"{day.day:02d}/{day.month:02d}/{day.year:04d}"  # strftime writes year 1 as "1"
 
 
 def check_day(day: date | None, parameter: str) -> date | None:
