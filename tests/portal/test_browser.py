@@ -183,6 +183,7 @@ def test_a_citizen_applies_pays_answers_a_supplement_and_gets_the_signed_result_
     page.wait_for_url(f"{url}/thanh-toan/ket-qua/**")
     order = PaymentOrder.objects.get(dossier=dossier)
     assert wait_for(lambda: PaymentOrder.objects.get(pk=order.pk).state == OrderState.SETTLED)
+    order.refresh_from_db()  # read before the callback settled it: its transaction id is known only now
     page.reload()
     assert page.locator("#order-state").get_attribute("data-state") == OrderState.SETTLED
     assert "Đã thanh toán" in page.inner_text("#order-state")
