@@ -69,6 +69,24 @@ def test_pages_and_reports_answer_400_in_vietnamese(monitor, url):
     assert "nằm ngoài khoảng cho phép 01/01/2000 – 31/12/2100" in text or "dài tối đa 10 năm" in text
 
 
+def _other_pages():
+    for date_from, date_to in EXTREME_PERIODS[:3]:
+        yield f"/su-dung-dich-vu-cong/?tu_ngay={date_from}&den_ngay={date_to}", 400
+        yield f"/su-dung-dich-vu-cong/?tu_ngay={date_from}&den_ngay={date_to}&xuat=xlsx", 400
+        yield f"/dong-bo/?tu_ngay={date_from}&den_ngay={date_to}", 400
+        # These two fall back to their default period on a date they cannot use, as on one that is not a date.
+        yield f"/du-bao/?tu={date_from}&den={date_to}", 200
+        yield f"/muc-do-hai-long/it-hai-long/?tuan={date_to}", 200
+
+
+@pytest.mark.parametrize("url, status", list(_other_pages()))
+def test_the_other_pages_with_a_period_answer_without_a_server_error(monitor, url, status):
+    response = monitor.get(url)
+    assert response.status_code == status, (url, response.status_code)
+    if status == 400:
+        assert "nằm ngoài khoảng cho phép 01/01/2000 – 31/12/2100" in response.content.decode()
+
+
 @pytest.mark.parametrize("date_from, date_to", [("2000-01-01", "2000-01-07"), ("2091-01-01", "2100-12-31"),
                                                 ("2015-01-01", "2025-01-01")])
 def test_the_edges_of_the_allowed_range_are_answered(monitor, date_from, date_to):

@@ -15,6 +15,7 @@ from motcua.dossiers.models import Dossier
 from motcua.forecasting import charts, indexcast, pace, targetcast
 from motcua.forecasting.models import Forecast
 from motcua.indicators.rules import DEFAULT_RULESET
+from motcua.lib import periods
 from motcua.lib.periods import local_date
 from motcua.office.access import office_required, role_of, unit_ids_of, unit_of
 from motcua.targets.models import Scope, Target
@@ -73,7 +74,8 @@ def _period(request, today: date) -> tuple[date, date]:
     try:
         date_from = date.fromisoformat(request.GET["tu"]) if request.GET.get("tu") else today.replace(month=1, day=1)
         date_to = date.fromisoformat(request.GET["den"]) if request.GET.get("den") else today.replace(month=12, day=31)
-    except ValueError:
+        periods.check_period(date_from, date_to, "tu", "den")
+    except ValueError:  # a date that is not one, or outside what may be asked (PeriodOutOfRange)
         date_from, date_to = today.replace(month=1, day=1), today.replace(month=12, day=31)
     if date_to < date_from or date_from > today:
         date_from, date_to = today.replace(month=1, day=1), today.replace(month=12, day=31)

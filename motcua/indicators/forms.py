@@ -34,27 +34,9 @@ SHOW_CHOICES = (
 )
 
 
-def check_days(form: forms.Form, data: dict, names: tuple[str, ...]) -> bool:
-    """Add the error of each date field outside `periods.EARLIEST`…`LATEST`; True when all may be asked."""
-    valid = True
-    for name in names:
-        try:
-            periods.check_day(data.get(name), name)
-        except periods.PeriodOutOfRange as problem:
-            form.add_error(name, problem.message)
-            valid = False
-    return valid
-
-
-def check_span(form: forms.Form, start: date, end: date, from_name: str = "tu_ngay",
-               to_name: str = "den_ngay") -> bool:
-    """Add the error of a period longer than `periods.MAX_YEARS`; True when it may be asked."""
-    try:
-        periods.check_period(start, end, from_name, to_name)
-    except periods.PeriodOutOfRange as problem:
-        form.add_error(problem.parameter, problem.message)
-        return False
-    return True
+# The date checks of every form that takes a period (motcua.lib.periods, one rule for pages, APIs, reports).
+check_days = periods.check_form_days
+check_span = periods.check_form_period
 
 
 def _date_input():

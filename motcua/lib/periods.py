@@ -130,6 +130,29 @@ def check_period(date_from: date, date_to: date, from_parameter: str = "from",
     return date_from, date_to
 
 
+def check_form_days(form, data: dict, names) -> bool:
+    """For a Django form's `clean`: add the error of each date field outside EARLIEST…LATEST (through
+    `form.add_error`); True when every one may be asked."""
+    valid = True
+    for name in names:
+        try:
+            check_day(data.get(name), name)
+        except PeriodOutOfRange as problem:
+            form.add_error(name, problem.message)
+            valid = False
+    return valid
+
+
+def check_form_period(form, start: date, end: date, from_name: str = "tu_ngay", to_name: str = "den_ngay") -> bool:
+    """For a Django form's `clean`: add the error of a period that may not be asked; True when it may."""
+    try:
+        check_period(start, end, from_name, to_name)
+    except PeriodOutOfRange as problem:
+        form.add_error(problem.parameter, problem.message)
+        return False
+    return True
+
+
 # -- the index's period: local dates and the evaluation moment (interchange.md "Conventions") ----------
 
 

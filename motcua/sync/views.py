@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from motcua.core.models import Role
 from motcua.dossiers.models import Dossier
+from motcua.lib import periods
 from motcua.lib.periods import Period
 from motcua.office.access import office_required, role_of, unit_ids_of
 from motcua.outbox.models import Item
@@ -42,11 +43,14 @@ class PeriodForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if not periods.check_form_days(self, data, ("tu_ngay", "den_ngay")):
+            return data
         today = timezone.localdate()
         data["den_ngay"] = data.get("den_ngay") or today
         data["tu_ngay"] = data.get("tu_ngay") or date(data["den_ngay"].year, 1, 1)
         if data["tu_ngay"] > data["den_ngay"]:
             raise forms.ValidationError(gettext_lazy("Ngày bắt đầu phải không sau ngày kết thúc."))
+        periods.check_form_period(self, data["tu_ngay"], data["den_ngay"])
         return data
 
 

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods
 from motcua.core.models import Role
 from motcua.dossiers.constants import Status
 from motcua.dossiers.models import Dossier
+from motcua.lib import periods
 from motcua.lib.vnformat import padded_date, percent
 from motcua.office.access import DESK, dossier_or_404, office_required, role_of, unit_ids_of
 from motcua.ratings import exports
@@ -115,8 +116,8 @@ def _scope(request):
 def _week(request):
     raw = request.GET.get("tuan") or ""
     try:
-        return week_of(date.fromisoformat(raw))
-    except ValueError:
+        return week_of(periods.check_day(date.fromisoformat(raw), "tuan"))
+    except ValueError:  # not a date, or outside what may be asked (PeriodOutOfRange)
         return last_full_week(timezone.now())
 
 

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from motcua.catalog.models import Procedure
 from motcua.core.models import Role
+from motcua.lib import periods
 from motcua.lib.vnformat import padded_date
 from motcua.office.access import office_required, role_of, unit_ids_of
 from motcua.units.models import Unit
@@ -51,6 +52,8 @@ class UsageForm(forms.Form):
 
     def clean(self):
         data = super().clean()
+        if not periods.check_form_days(self, data, ("tu_ngay", "den_ngay")):
+            return data
         data["den_ngay"] = data.get("den_ngay") or self.today
         data["tu_ngay"] = data.get("tu_ngay") or data["den_ngay"] - timedelta(days=29)
         if data["tu_ngay"] > data["den_ngay"]:
