@@ -238,7 +238,10 @@ CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", 
 # the client's address when a reverse proxy stands in front (e.g. HTTP_X_FORWARDED_FOR; unset: REMOTE_ADDR).
 MOTCUA_USAGE_VISIT_GAP_MINUTES = env_int("MOTCUA_USAGE_VISIT_GAP_MINUTES", 30)
 MOTCUA_USAGE_ABANDON_DAYS = env_int("MOTCUA_USAGE_ABANDON_DAYS", 7)
-MOTCUA_USAGE_ADDRESS_HEADER = env_str("MOTCUA_USAGE_ADDRESS_HEADER", "")
+# The header holding the client's address behind a reverse proxy (motcua/lib/clientaddress.py), for the
+# lockout, the rate limits and the usage counts; the older MOTCUA_USAGE_ADDRESS_HEADER is read as well.
+MOTCUA_CLIENT_ADDRESS_HEADER = env_str("MOTCUA_CLIENT_ADDRESS_HEADER", env_str("MOTCUA_USAGE_ADDRESS_HEADER", ""))
+RATELIMIT_IP_META_KEY = "motcua.lib.clientaddress.client_address"
 
 # Ratings of dossiers (docs/ratings.md): a rating may be changed this many days after it was given; the link
 # sent when a result is returned expires after this many days. The public address used in links sent by

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from motcua.core.models import Role
 from motcua.lib import totp
+from motcua.lib.clientaddress import client_address
 from motcua.office.models import LoginThrottle, TotpDevice
 
 logger = logging.getLogger("motcua.security")
@@ -35,8 +36,8 @@ def _key(username: str) -> str:
 
 
 def source_of(request) -> str:
-    """The client address a login attempt comes from (the same one django-ratelimit's "ip" key uses)."""
-    return (request.META.get("REMOTE_ADDR") or "")[:64]
+    """The client address a login attempt comes from (`lib.clientaddress`, as for the rate limits)."""
+    return client_address(request)[:64]
 
 
 def delay_after(failures: int) -> timedelta:

@@ -6,11 +6,10 @@ still counted under its kind; the procedure and unit come from the URL's procedu
 
 import logging
 
-from django.conf import settings
-
 from motcua.applications.models import Draft
 from motcua.catalog.models import Procedure
 from motcua.dossiers.models import Dossier
+from motcua.lib.clientaddress import client_address
 from motcua.usage import collect
 from motcua.usage.models import PageKind
 
@@ -42,16 +41,6 @@ def view_of(match) -> collect.View:
     if row:
         return collect.View(kind, row[0] or 0, row[1] or 0)
     return collect.View(kind)
-
-
-def client_address(request) -> str:
-    header = settings.MOTCUA_USAGE_ADDRESS_HEADER
-    if header:
-        # The last address added by our own proxy (the first ones can be written by the client).
-        forwarded = request.META.get(header, "").split(",")[-1].strip()
-        if forwarded:
-            return forwarded
-    return request.META.get("REMOTE_ADDR", "")
 
 
 class UsageMiddleware:

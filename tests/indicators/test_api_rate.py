@@ -57,3 +57,12 @@ def test_an_empty_rate_means_no_limit(settings):
     client = Client(REMOTE_ADDR=_address())
     with time_machine.travel(AT, tick=False):
         assert all(client.get("/api/v1/index/extras", PERIOD).status_code == 200 for _ in range(5))
+
+
+def test_a_request_without_a_client_address_is_limited_not_a_server_error(client, settings):
+    """Behind a unix socket without the proxy's header REMOTE_ADDR is empty: such requests share one bucket
+    (motcua/lib/clientaddress.py) instead of failing with a 500."""
+    settings.MOTCUA_API_RATE = "2/m"
+    answers = [client.get("/api/v1/index?from=2025-11-01&to=2025-11-07", REMOTE_ADDR="").status_code
+               for _ in range(3)]
+    assert 500 not in answers and answers[-1] == 429

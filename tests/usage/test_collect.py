@@ -127,7 +127,7 @@ def test_a_failing_count_never_breaks_the_page(portal_world, at_morning, monkeyp
 
 
 def test_behind_a_proxy_the_configured_header_gives_the_address(portal_world, at_morning, settings):
-    settings.MOTCUA_USAGE_ADDRESS_HEADER = "HTTP_X_FORWARDED_FOR"
+    settings.MOTCUA_CLIENT_ADDRESS_HEADER = "HTTP_X_FORWARDED_FOR"
     proxy = "10.0.0.1"
     browser(address=proxy).get(reverse("portal:catalog"), HTTP_X_FORWARDED_FOR="203.0.113.1")
     browser(address=proxy).get(reverse("portal:catalog"), HTTP_X_FORWARDED_FOR="203.0.113.2")
