@@ -29,7 +29,7 @@ PERIOD_PARAMETERS = [
 _ERROR = {"$ref": "#/components/schemas/Error"}
 
 
-def _responses(body: str, unit_error: bool = True) -> dict:
+def _responses(body: str, unit_error: bool = True, rate_limited: bool = False) -> dict:
     responses = {
         "200": {"description": "The numbers, current with the last committed change of the record.",
                 "content": {"application/json": {"schema": {"$ref": f"#/components/schemas/{body}"}}}},
@@ -41,6 +41,12 @@ def _responses(body: str, unit_error: bool = True) -> dict:
         responses["404"] = {"description": "No unit has the code given in `unit`.",
                             "content": {"application/json": {"schema": _ERROR}}}
     responses["405"] = {"description": "Only GET (and HEAD) are allowed."}
+    if rate_limited:
+        responses["429"] = {
+            "description": "More requests from this address than MOTCUA_API_RATE allows (default 120 a minute); "
+                           "`Retry-After` gives the seconds to wait. The message is in Vietnamese.",
+            "headers": {"Retry-After": {"schema": {"type": "integer", "minimum": 1}}},
+            "content": {"application/json": {"schema": _ERROR}}}
     return responses
 
 
@@ -72,7 +78,7 @@ SPEC = {
                     _parameter("rules", "Rule set (versioned file of indicator definitions).",
                                {"type": "string", "enum": available_rulesets(), "default": "qd766"}),
                 ],
-                "responses": _responses("IndexResult"),
+                "responses": _responses("IndexResult", rate_limited=True),
             },
         },
         "/index/extras": {
@@ -83,7 +89,7 @@ SPEC = {
                                "deducted), the overdue share of dossiers under processing, and dossiers "
                                "received in the period but not synced to the national portal.",
                 "parameters": PERIOD_PARAMETERS,
-                "responses": _responses("Extras"),
+                "responses": _responses("Extras", rate_limited=True),
             },
         },
         "/fix-first": {
