@@ -84,6 +84,7 @@ def prepare(args) -> dict:
         started = time.perf_counter()
         motcua("demo", "--dossiers", str(args.dossiers), "--seed", "766", "--no-serve", env=env)
         print(f"motcua demo --dossiers {args.dossiers:,} --no-serve: {time.perf_counter() - started:.1f} s", flush=True)
+    motcua("migrate", "--noinput", env=env)  # a database kept from an earlier run gets the newer migrations
     motcua("forms", "load", env=env)
     os.environ.update(env)
     import django
