@@ -5,44 +5,23 @@ reported like `motcua index`: a message on stderr and exit status 1.
 """
 
 import json
-from datetime import date
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
 from motcua.fixfirst.engine import fix_first
 from motcua.fixfirst.labels import KIND_LABELS
-from motcua.indicators.rules import RuleSetError, available_rulesets, load_ruleset
-from motcua.units.models import Unit
-
-
-def _date(value: str, option: str) -> date:
-    try:
-        return date.fromisoformat(value)
-    except ValueError:
-        raise CommandError(f"{option}: không phải ngày YYYY-MM-DD: {value!r}") from None
+from motcua.indicators.commandline import add_period_arguments, checked_period
 
 
 class Command(BaseCommand):
     help = "Những việc nên làm trước để nâng điểm Bộ chỉ số 766 của một đơn vị trong một kỳ, kèm số điểm tăng."
 
     def add_arguments(self, parser):
-        parser.add_argument("--from", dest="date_from", required=True)
-        parser.add_argument("--to", dest="date_to", required=True)
-        parser.add_argument("--unit", required=True)
-        parser.add_argument("--rules", default="qd766")
-        parser.add_argument("--json", action="store_true")
+        add_period_arguments(parser, unit_required=True)
 
     def handle(self, date_from, date_to, unit, rules, json=False, **options):
-        start, end = _date(date_from, "--from"), _date(date_to, "--to")
-        if end < start:
-            raise CommandError("--to phải không trước --from")
-        try:
-            ruleset = load_ruleset(rules)
-        except (RuleSetError, FileNotFoundError, KeyError) as exc:
-            raise CommandError(f"--rules: {exc} (có: {', '.join(available_rulesets())})") from None
-        if not Unit.objects.filter(code=unit).exists():
-            raise CommandError(f"--unit: không có đơn vị mã {unit}")
-        result = fix_first(start, end, unit_code=unit, rules=ruleset.name)
+        start, end, rules = checked_period(date_from, date_to, unit, rules)
+        result = fix_first(start, end, unit_code=unit, rules=rules)
         self.stdout.write(_json_dumps(result) if json else _table(result))
 
 
