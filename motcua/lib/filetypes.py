@@ -1,9 +1,12 @@
 """What an uploaded file really is, read from its first bytes (magic numbers), never from its name.
 
 A file called `giay-to.pdf` that starts with PNG bytes is a PNG; one that starts with neither is refused.
+The signatures are puremagic's (a maintained, pure-Python magic database), not a list kept here.
 """
 
 from dataclasses import dataclass
+
+import puremagic
 
 
 @dataclass(frozen=True)
@@ -20,19 +23,26 @@ JPEG = FileKind("image/jpeg", "jpg", "JPEG")
 # the stored copy would be served (and pushed to the citizen's data store) as something it is not.
 _BY_EXTENSION = {"pdf": PDF, "png": PNG, "jpg": JPEG, "jpeg": JPEG}
 
-_SIGNATURES = (
-    (b"%PDF-", PDF),
-    (b"\x89PNG\r\n\x1a\n", PNG),
-    (b"\xff\xd8\xff", JPEG),
-)
-HEAD_BYTES = 16
+_BY_CONTENT_TYPE = {kind.content_type: kind for kind in (PDF, PNG, JPEG)}
+# Enough of the start of a file for every signature in puremagic's database that lies near the start.
+HEAD_BYTES = 4096
 
 
 def sniff(head: bytes) -> FileKind | None:
-    """The kind of a file from its first bytes, or None when it is not an accepted kind."""
-    for signature, kind in _SIGNATURES:
-        if head.startswith(signature):
-            return kind
+    """The kind of a file from its first bytes, or None when it is not an accepted kind.
+
+    puremagic ranks every signature that matches; only the best-ranked ones count (several may tie: a PDF
+    header also matches FDF's), so a file whose strongest signature is another kind is not taken for
+    one of ours because a weaker, shorter signature happens to match too.
+    """
+    try:
+        matches = puremagic.magic_string(head)
+    except (puremagic.PureError, ValueError):  # no signature matches, or nothing to read
+        return None
+    best = max((match.confidence for match in matches), default=None)
+    for match in matches:
+        if match.confidence == best and match.mime_type in _BY_CONTENT_TYPE:
+            return _BY_CONTENT_TYPE[match.mime_type]
     return None
 
 
