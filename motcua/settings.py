@@ -163,6 +163,16 @@ MOTCUA_SIGNING = env_json_object("MOTCUA_SIGNING", {})
 # "cert_label": (default key_label)}. The PIN is typed in the sign form for each signature, never stored
 # (motcua/results/tokens.py, docs/signing.md).
 MOTCUA_SIGNING_TOKENS = env_json_object("MOTCUA_SIGNING_TOKENS", {})
+# Leaders who sign through a remote-signing service (ký số từ xa: VNPT SmartCA, Viettel MySign, FPT CA): the
+# service's URL and this client's Bearer token; username -> his user id at the service (JSON). He confirms each
+# signature on his phone within MOTCUA_REMOTE_SIGNING_WAIT seconds, polled every MOTCUA_REMOTE_SIGNING_POLL_MS
+# (motcua/results/remote.py, docs/signing.md §3). A leader listed in MOTCUA_SIGNING_TOKENS too signs with his token.
+MOTCUA_REMOTE_SIGNING_URL = env_str("MOTCUA_REMOTE_SIGNING_URL", "").rstrip("/")
+MOTCUA_REMOTE_SIGNING_TOKEN = env_str("MOTCUA_REMOTE_SIGNING_TOKEN", "")
+MOTCUA_REMOTE_SIGNERS = env_json_object("MOTCUA_REMOTE_SIGNERS", {})
+MOTCUA_REMOTE_SIGNING_WAIT = env_int("MOTCUA_REMOTE_SIGNING_WAIT", 120)
+MOTCUA_REMOTE_SIGNING_POLL_MS = env_int("MOTCUA_REMOTE_SIGNING_POLL_MS", 2000)
+MOTCUA_REMOTE_SIGNING_TIMEOUT = env_int("MOTCUA_REMOTE_SIGNING_TIMEOUT", 10)
 # Demo mode for signatures: units without a certificate sign with the demo PKI, and the demo root is
 # trusted by the result check page. Off (MOTCUA_DEVELOPMENT=0), demo-signed results show as not trusted.
 MOTCUA_ALLOW_DEMO_SIGNING = env_bool("MOTCUA_ALLOW_DEMO_SIGNING", DEVELOPMENT)

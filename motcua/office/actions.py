@@ -346,11 +346,12 @@ def check_signable(dossier: Dossier, version: int | None) -> None:
 
 
 def do_approve_and_sign(dossier: Dossier, *, actor, version: int | None, signed_pdf: bytes, signer_name: str,
-                        at=None) -> DossierResult:
+                        at=None, signing: dict | None = None) -> DossierResult:
     """The leader approves: store the signed result, give it its result code, queue its copy for the
     holder's personal data store (when the applicant has an identity number; `result_to_data_store` becomes
     true only when the store acknowledges it, interop.md §3). The PDF is rendered and signed before
-    (`pdfs.signed_result`), outside the transaction, because signing is slow and touches no table."""
+    (`pdfs.signed_result`), outside the transaction, because signing is slow and touches no table. `signing`
+    (`pdfs.signing_method`: unit's certificate, token, or remote service and its transaction) goes into the event."""
     at = at or timezone.now()
     check_signable(dossier, version)
     code = result_code(dossier)
@@ -359,7 +360,7 @@ def do_approve_and_sign(dossier: Dossier, *, actor, version: int | None, signed_
         with transaction.atomic():
             transition(dossier, "sign_result", actor=actor, at=at,
                        changes={"e_result_code": code, "e_result_issued_at": at},
-                       data={"result_code": code, "signer": signer_name})
+                       data={"result_code": code, "signer": signer_name, **(signing or {})})
             name = files.save("results", PDF, ContentFile(signed_pdf))
             result = DossierResult(dossier=dossier, code=code, sha256=hashlib.sha256(signed_pdf).hexdigest(),
                                    signer_name=signer_name, signed_by=actor, issued_at=at)

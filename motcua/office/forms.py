@@ -160,8 +160,18 @@ class SignForm(VersionForm):
         error_messages={"required": gettext_lazy("Vui lòng xem trước kết quả và đánh dấu ô “Tôi đã xem nội dung "
                                                  "kết quả” trước khi ký số.")})
 
-    def __init__(self, *args, token=False, **kwargs):
+    def __init__(self, *args, token=False, remote=False, **kwargs):
         super().__init__(*args, **kwargs)
+        # A leader who signs through a remote-signing service (settings MOTCUA_REMOTE_SIGNERS) confirms on his
+        # phone: the page tells him so, and the button says it.
+        self.remote = remote and not token
+        if self.remote:
+            self.submit_label = _("Ký số từ xa (xác nhận trên điện thoại)")
+            self.phone_notice = _(
+                "Bạn ký số từ xa: sau khi bấm nút, ứng dụng ký số trên điện thoại của bạn sẽ nhận yêu cầu “Phê duyệt "
+                "kết quả hồ sơ %(code)s”. Mở ứng dụng và xác nhận trong vòng %(seconds)s giây; trang này chờ đến "
+                "khi bạn xác nhận. Nếu bạn từ chối hoặc hết thời gian, hồ sơ không có thay đổi nào."
+            ) % {"code": self.dossier.code, "seconds": settings.MOTCUA_REMOTE_SIGNING_WAIT}
         if token:
             self.fields["pin"] = forms.CharField(
                 label=gettext_lazy("Mã PIN của thiết bị ký số"), max_length=64, strip=False,

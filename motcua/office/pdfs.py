@@ -16,7 +16,7 @@ from motcua.lib.vnformat import local_day
 from motcua.lib.vnformat import long_moment as when
 from motcua.lib.vnformat import money as vnd
 from motcua.lib.workingtime import LOCAL_TZ
-from motcua.results import certificates, signing, tokens
+from motcua.results import certificates, remote, signing, tokens
 from motcua.results.documents import render_official_document
 
 logger = logging.getLogger(__name__)
@@ -207,10 +207,51 @@ def signing_token(user) -> dict | None:
     return settings.MOTCUA_SIGNING_TOKENS.get(user.get_username()) if user is not None else None
 
 
+def remote_signing_id(user) -> str | None:
+    """The user's id at the remote-signing service (settings.MOTCUA_REMOTE_SIGNERS), or None. A leader who
+    also has a token (MOTCUA_SIGNING_TOKENS) signs with his token."""
+    if user is None or signing_token(user) is not None:
+        return None
+    value = settings.MOTCUA_REMOTE_SIGNERS.get(user.get_username())
+    return str(value) if value else None
+
+
+def remote_service() -> remote.RemoteService:
+    return remote.RemoteService(
+        settings.MOTCUA_REMOTE_SIGNING_URL, settings.MOTCUA_REMOTE_SIGNING_TOKEN,
+        wait=settings.MOTCUA_REMOTE_SIGNING_WAIT, poll=settings.MOTCUA_REMOTE_SIGNING_POLL_MS / 1000,
+        timeout=settings.MOTCUA_REMOTE_SIGNING_TIMEOUT)
+
+
+def _remote_signer(user_id: str, description: str) -> remote.RemoteSigner:
+    """The leader's remote signer, his certificate fetched from the service now (checked by sign_for_unit)."""
+    if not settings.MOTCUA_REMOTE_SIGNING_URL:
+        raise _unavailable("Dịch vụ ký số từ xa chưa được cấu hình; không thể ký số. Hồ sơ chưa có thay đổi nào. "
+                           "Vui lòng liên hệ quản trị hệ thống.")
+    try:
+        return remote.remote_signer(remote_service(), user_id, description)
+    except remote.RemoteSigningError as exc:
+        raise _unavailable(f"{exc.message_vi} {remote.UNCHANGED}", exc) from exc
+
+
+def signing_method(signer) -> dict:
+    """What the audit trail (the sign_result event) records about how the result was signed."""
+    if isinstance(signer, remote.RemoteSigner):
+        return {"signed_with": "remote", "remote_transaction": signer.transaction_id,
+                "remote_user": signer.user_id}
+    return {"signed_with": "unit" if signer is None else "token"}
+
+
 @contextmanager
-def personal_signer(user, pin: str | None):
-    """Yield the signer of `user`'s own token opened with `pin`, or None when he has no token (the unit's
-    certificate signs). The PIN is used for this session only. Token failures become SigningUnavailable."""
+def personal_signer(user, pin: str | None, *, description: str = ""):
+    """Yield the signer of `user`'s own token opened with `pin`; for a leader who signs remotely
+    (`remote_signing_id`), a signer that asks his phone, `description` being what it shows; or None when he
+    has neither (the unit's certificate signs). The PIN is used for this session only. Token failures and
+    an unreachable remote service become SigningUnavailable; his phone's answer comes when signing."""
+    user_id = remote_signing_id(user)
+    if user_id is not None:
+        yield _remote_signer(user_id, description)
+        return
     setting = signing_token(user)
     if setting is None:
         yield None
@@ -271,6 +312,8 @@ def sign_for_unit(unit, render, *, reason: str, failed: str, changed: str, signe
     pdf = render()
     try:
         signed = signing.sign_pdf(pdf, signer, reason=reason)
+    except remote.RemoteSigningError as exc:  # refused or not confirmed on his phone, service down, bad signature
+        raise _unavailable(f"{exc.message_vi} {changed} chưa có thay đổi nào.", exc) from exc
     except Exception as exc:  # noqa: BLE001 - any signer/token failure: tell the leader, change nothing
         logger.exception("signing for unit %s failed: %s", unit.code, reason)
         raise _unavailable(

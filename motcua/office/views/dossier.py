@@ -59,6 +59,9 @@ def _form_kwargs(action, user=None):
     kwargs = {"auto_id": f"id_{action}_%s"}
     if action == "sign_result":  # a leader with his own token types its PIN (settings.MOTCUA_SIGNING_TOKENS)
         kwargs["token"] = user is not None and user.get_username() in settings.MOTCUA_SIGNING_TOKENS
+        # ...else one who signs through a remote-signing service confirms on his phone (MOTCUA_REMOTE_SIGNERS)
+        kwargs["remote"] = (not kwargs["token"] and user is not None
+                            and bool(settings.MOTCUA_REMOTE_SIGNERS.get(user.get_username())))
     return kwargs
 
 
@@ -233,14 +236,16 @@ def sign(request, code):
         membership = getattr(request.user, "membership", None)
         approver = (membership.full_name if membership and membership.full_name else request.user.get_username())
         try:
-            # The leader's own token when he has one (PIN typed now, for this signature only), else the unit's.
-            with pdfs.personal_signer(request.user, data.get("pin")) as own:
+            # The leader's own token when he has one (PIN typed now, for this signature only), or the remote
+            # service that asks his phone (this request waits for his answer), else the unit's certificate.
+            with pdfs.personal_signer(request.user, data.get("pin"),
+                                      description=f"Phê duyệt kết quả hồ sơ {dossier.code}") as own:
                 signed, signer_name = pdfs.signed_result(dossier, actions.result_code(dossier), at, approver,
                                                          signer=own)
-        except pdfs.SigningUnavailable as refusal:  # wrong PIN, no certificate, expired, revoked, signer failed
+        except pdfs.SigningUnavailable as refusal:  # wrong PIN, refused on the phone, expired, revoked, signer failed
             raise TransitionError(str(refusal)) from refusal
         actions.do_approve_and_sign(dossier, actor=request.user, version=data["version"], signed_pdf=signed,
-                                    signer_name=signer_name, at=at)
+                                    signer_name=signer_name, at=at, signing=pdfs.signing_method(own))
 
     def signed(dossier):
         # The copy is only queued now; the store's acknowledgment comes later (interop.md §3).
