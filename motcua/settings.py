@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "motcua.office",
     "motcua.plans",
     "motcua.indicators",
+    "motcua.national",
     "motcua.targets",
     "motcua.fixfirst",
     "motcua.forecasting",
