@@ -45,6 +45,7 @@ SYSTEM_PACKAGES = {
     "fonts-dejavu-core": "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
     "fonts-dejavu-extra": "/usr/share/fonts/truetype/dejavu/DejaVuSans-Oblique.ttf",
     "softhsm2": "/usr/bin/softhsm2-util",  # a PKCS#11 token in a directory: leaders' own keys (tests/results)
+    "openjdk-17-jre-headless": "/usr/bin/java",  # Spark's JVM: the national index's Spark engine (tests/national)
 }
 
 

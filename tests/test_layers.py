@@ -14,7 +14,7 @@ LAYERS = (
     ("lib", ("lib", "env", "formats", "standins")),
     ("record", ("core", "units", "citizens", "catalog", "changes", "outbox", "dossiers", "feedback", "ratings", "payments", "interchange")),
     ("work", ("results", "datastore", "notify", "applications", "usage", "surveys", "office", "plans", "sync")),
-    ("index", ("indicators", "targets", "fixfirst", "forecasting", "reports")),
+    ("index", ("indicators", "national", "targets", "fixfirst", "forecasting", "reports")),
     ("pages", ("pages", "portal", "controlroom", "demo")),
 )
 RANK = {app: rank for rank, app in enumerate(app for _layer, apps in LAYERS for app in apps)}

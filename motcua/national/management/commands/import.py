@@ -1,10 +1,13 @@
-"""motcua import DIR — import an exchange-format folder, all or nothing."""
+"""motcua import DIR — import an exchange-format folder (or its Parquet form), all or nothing."""
 
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
 from motcua.interchange.importer import import_folder
+from motcua.interchange.models import ImportBatch
 from motcua.interchange.reading import ImportFailed
+from motcua.national import layout
+from motcua.national.reading import as_exchange_folder
 
 
 class Command(BaseCommand):
@@ -23,7 +26,14 @@ class Command(BaseCommand):
             return bar.update
 
         try:
-            result = import_folder(folder, progress_factory=progress_factory)
+            if layout.is_parquet_folder(folder):
+                # The Parquet form is read back as the exchange files it holds, then imported as they are.
+                with as_exchange_folder(folder) as exchange:
+                    result = import_folder(exchange, progress_factory=progress_factory)
+                if result.batch is not None and not result.already_imported:
+                    ImportBatch.objects.filter(pk=result.batch.pk).update(folder=str(folder))
+            else:
+                result = import_folder(folder, progress_factory=progress_factory)
         except ImportFailed as exc:
             for bar in bars:
                 bar.close()

@@ -1,0 +1,177 @@
+"""`motcua index … --source DIR --engine duckdb|spark`: the 766 index of a Parquet folder, by DuckDB or Spark.
+
+The engine only computes what `factsql` asks of it: dossiers per (unit, packed facts) and which
+procedures each unit has dossiers of. Everything after that is the live engine's own code: `SourceIndex`
+is a `live.LiveIndex` whose rows come from the query instead of memory, so the rule set's selectors, the
+roll-up to units above, the procedure, feedback and commune indicators and the scoring (`intscore`) are
+the ones the live engine runs, and the JSON is the contract's (interchange.md).
+
+DuckDB runs in this process over files larger than memory. Spark runs in local mode (`local[2]`) unless
+`MOTCUA_SPARK_MASTER` names a cluster (`spark://host:7077`, `yarn`, …); under `spark-submit` the session
+it provides is used (README, "National scale").
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+
+import numpy as np
+
+from motcua.indicators import columnar, live
+from motcua.indicators.populations import DossierFacts
+from motcua.indicators.rules import DEFAULT_RULESET
+from motcua.national import factsql
+from motcua.national import layout as L
+from motcua.national.catalog import ParquetCatalog
+
+ENGINES = ("duckdb", "spark")
+
+
+class DuckDBRunner:
+    dialect = factsql.DUCKDB
+
+    def __init__(self, folder: Path):
+        import duckdb
+
+        self.connection = duckdb.connect()
+        threads = os.environ.get("MOTCUA_DUCKDB_THREADS")
+        if threads:
+            self.connection.execute(f"SET threads = {int(threads)}")
+        dossiers = str(folder / L.DOSSIERS / "*" / "*.parquet").replace("'", "''")
+        waits = str(folder / L.WAITS).replace("'", "''")
+        self.connection.execute(f"CREATE VIEW dossiers AS SELECT * FROM read_parquet('{dossiers}', "
+                                f"hive_partitioning = true, hive_types = {{'{L.MONTH}': VARCHAR}})")
+        self.connection.execute(f"CREATE VIEW dossier_waits AS SELECT * FROM read_parquet('{waits}')")
+
+    def columns(self, sql: str, names: tuple[str, ...]) -> list[np.ndarray]:
+        found = self.connection.execute(sql).fetchnumpy()
+        return [np.asarray(found[name], dtype=np.int64) for name in names]
+
+
+_spark = None
+_spark_lock = threading.Lock()
+
+
+def spark_session():
+    """One SparkSession per process: the one spark-submit started, or local[2] / MOTCUA_SPARK_MASTER."""
+    global _spark
+    with _spark_lock:
+        if _spark is None:
+            from pyspark.sql import SparkSession
+
+            builder = (SparkSession.builder.appName("motcua-index")
+                       .config("spark.ui.enabled", "false")
+                       .config("spark.sql.shuffle.partitions", os.environ.get("MOTCUA_SPARK_PARTITIONS", "8"))
+                       .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false"))
+            master = os.environ.get("MOTCUA_SPARK_MASTER")
+            if master or not os.environ.get("SPARK_ENV_LOADED"):  # spark-submit sets the master itself
+                builder = builder.master(master or "local[2]")
+            memory = os.environ.get("MOTCUA_SPARK_DRIVER_MEMORY")
+            if memory:
+                builder = builder.config("spark.driver.memory", memory)
+            _spark = builder.getOrCreate()
+            _spark.sparkContext.setLogLevel("ERROR")
+        return _spark
+
+
+class SparkRunner:
+    dialect = factsql.SPARK
+
+    def __init__(self, folder: Path):
+        self.spark = spark_session()
+        self.dossiers = self.spark.read.parquet(str(folder / L.DOSSIERS))
+        self.waits = self.spark.read.parquet(str(folder / L.WAITS))
+
+    def columns(self, sql: str, names: tuple[str, ...]) -> list[np.ndarray]:
+        # Temporary views belong to the session: named again before each query, for this folder.
+        self.dossiers.createOrReplaceTempView("dossiers")
+        self.waits.createOrReplaceTempView("dossier_waits")
+        rows = self.spark.sql(sql).collect()
+        return [np.array([row[name] for row in rows], dtype=np.int64) for name in names]
+
+
+RUNNERS = {"duckdb": DuckDBRunner, "spark": SparkRunner}
+
+
+@dataclass
+class QueriedFacts(columnar.RowFacts):
+    """One query's answer in the shape the live engine reads: the RowFacts fields hold one row per (unit,
+    procedure) with the procedure code (`_procedure_counts`); the cells are dossiers per (unit, key)."""
+
+    cell_unit: np.ndarray = None
+    cell_key: np.ndarray = None
+    cell_count: np.ndarray = None
+
+
+_NO_ROWS = columnar.RowFacts(unit=np.zeros(0, np.int64), procedure=np.zeros(0, np.int64),
+                             static=np.zeros(0, np.uint32), rank=np.zeros(0, np.int32),
+                             dynamic=np.zeros(0, np.uint16), procedure_code=np.zeros(0, np.uint8))
+
+
+class SourceIndex(live.LiveIndex):
+    """The live engine's index over a Parquet folder queried by an engine instead of columns in memory."""
+
+    def __init__(self, folder, engine: str):
+        super().__init__()
+        folder = Path(folder)
+        if not L.is_parquet_folder(folder):
+            raise ValueError(f"{folder} không phải thư mục Parquet do `motcua export --format parquet` ghi")
+        self.catalog = ParquetCatalog(folder)
+        self.runner = RUNNERS[engine](folder)
+
+    # The folder does not change while it is read: nothing to refresh or compact.
+    def refresh(self) -> None:
+        pass
+
+    def _current(self) -> None:
+        pass
+
+    def _compact(self) -> None:
+        pass
+
+    def _segments(self, p: columnar.PeriodTicks) -> list[columnar.RowFacts]:
+        moments = factsql.Moments(start=p.start, end=p.end, t=p.t)
+        dialect = self.runner.dialect
+        unit, key, count = self.runner.columns(
+            factsql.counts_sql(moments, self.catalog.t_ranks(p.t), dialect), ("unit_index", "facts", "n"))
+        last = min(p.end, p.t + 1) - 1
+        months = (str(L.month_of(np.array([p.start]))[0]), str(L.month_of(np.array([max(last, p.start)]))[0]))
+        p_unit, p_procedure, p_code = self.runner.columns(
+            factsql.procedures_sql(moments, months), ("unit_index", "procedure_index", "code"))
+        n = len(p_unit)
+        return [QueriedFacts(unit=p_unit, procedure=p_procedure, static=np.zeros(n, np.uint32),
+                             rank=np.zeros(n, np.int32), dynamic=np.zeros(n, np.uint16),
+                             procedure_code=p_code.astype(np.uint8), cell_unit=unit, cell_key=key,
+                             cell_count=count.astype(np.float64))]
+
+    def _summed_counts(self, ruleset, parts, p):
+        """Feedback and communes by the live engine's code (given no rows of its own), plus the queried
+        dossier cells decided by the same selectors."""
+        own_n, own_d = super()._summed_counts(ruleset, [_NO_ROWS], p)
+        for part in parts:
+            n, d = self._selector(ruleset, "dossier", DossierFacts).count(
+                part.cell_unit, part.cell_key, part.cell_count, self.catalog.n_units)
+            own_n, own_d = own_n + n, own_d + d
+        return own_n, own_d
+
+
+_indexes: dict[tuple[str, str], SourceIndex] = {}
+
+
+def source_index(folder, engine: str) -> SourceIndex:
+    key = (str(Path(folder).resolve()), engine)
+    if key not in _indexes:
+        _indexes[key] = SourceIndex(folder, engine)
+    return _indexes[key]
+
+
+def index_json(folder, engine: str, date_from: date, date_to: date, unit_code: str | None = None,
+               rules: str = DEFAULT_RULESET, now: datetime | None = None) -> dict:
+    """The `motcua index --json` object of the Parquet folder, computed by `engine` (duckdb or spark)."""
+    if engine not in RUNNERS:
+        raise ValueError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
+    return source_index(folder, engine).index_json(date_from, date_to, unit_code=unit_code, rules=rules, now=now)
