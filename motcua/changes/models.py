@@ -11,10 +11,11 @@ from django.db import models
 class ChangeClock(models.Model):
     """The change counters of the record: a single row (pk 1).
 
-    - `seq` grows by one with every transaction that changes dossiers through `tracking.dossiers_changed`;
-      the changed dossiers carry that number in `DossierStamp`. Updating this one row inside the writing
-      transaction also serialises those transactions on PostgreSQL, so `seq` values become visible in
-      commit order and a reader can never skip one.
+    - `seq` (SQLite only) grows by one with every transaction that changes dossiers through
+      `tracking.dossiers_changed`; the changed dossiers carry that number in `DossierStamp`. SQLite
+      serialises writers anyway, so its values become visible in commit order. On PostgreSQL dossier
+      changes never touch this row (it would make every transition wait for the previous one to commit):
+      stamps carry their transaction's id instead, see `DossierStamp`.
     - `catalog` grows when units, procedures, authority rows, feedback or calendar exceptions change:
       readers re-read those small tables.
     - `generation` grows after a bulk change (an import, a deletion): readers rebuild from scratch.
@@ -36,7 +37,10 @@ class ChangeClock(models.Model):
 
 
 class DossierStamp(models.Model):
-    """The last change of one dossier, as the `ChangeClock.seq` of the transaction that made it.
+    """The last change of one dossier: `seq` orders the changes (`ChangeClock.seq` on SQLite, the sequence
+    `changes_stamp_seq` on PostgreSQL); `xid` is the writing transaction's id on PostgreSQL (0 on SQLite),
+    which a reader compares with the snapshot it last read (`tracking.stamped_since`) — so a transaction
+    that took its `seq` early and committed late is still seen.
 
     A plain id, not a foreign key: a stamp may outlive its dossier (a deletion is stamped too, and a
     reader drops the row it no longer finds), and bulk deletions must not cascade through it.
@@ -44,6 +48,7 @@ class DossierStamp(models.Model):
 
     dossier_id = models.BigIntegerField(primary_key=True)
     seq = models.BigIntegerField(db_index=True)
+    xid = models.BigIntegerField(default=0, db_index=True)
 
     class Meta:
         verbose_name = "dấu thay đổi hồ sơ"

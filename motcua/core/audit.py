@@ -1,9 +1,15 @@
 """The hash-chained audit log: one append-only chain of every action and admin change (docs/operations.md).
 
-`record(...)` is the one writer. It appends an `AuditEntry` in the caller's transaction, after locking the
-one-row `AuditTail` (SELECT … FOR UPDATE on PostgreSQL; SQLite's write lock serialises writers anyway), so
-the chain never forks: entry n's `prev_hash` is entry n-1's `hash`, and `hash` is SHA-256 over the canonical
-JSON of the entry's fields and `prev_hash`.
+`record(...)` is the one writer. It appends an *unsealed* `AuditEntry` (no `seq`, `prev_hash` or `hash`) in the
+caller's transaction and touches no shared row, so writers of different objects never wait for each other.
+After the transaction commits, `seal()` (registered with `transaction.on_commit`) links the committed
+unsealed entries onto the chain in the order it finds them committed: entry n's `prev_hash` is entry n-1's
+`hash`, and `hash` is SHA-256 over the canonical JSON of the entry's fields and `prev_hash`. Only one sealer
+works at a time: it holds the one-row `AuditTail` (SELECT … FOR UPDATE SKIP LOCKED on PostgreSQL: a second
+sealer leaves at once; the one working loops until nothing committed is left unsealed). `motcua audit seal`
+seals by hand, `motcua audit verify` seals before it verifies. An entry whose transaction rolled back never
+existed; an entry committed but not yet sealed (the moment between commit and seal, or a process that died
+in it) is sealed by the next sealer.
 
 No action calls `record` itself: every state change in motcua already writes a row to one of the
 append-only trails listed in `AUDITED` (the dossier's events, feedback's, plans', surveys', citizen
@@ -12,7 +18,7 @@ them (connected in `CoreConfig.ready` by label, so this app imports none of them
 same transaction as the trail's row. Rows loaded by `loaddata`/`motcua restore` (`raw=True`) are not
 recorded again: the restored chain already holds them.
 
-`verify()` walks the chain and returns the first broken link, or None.
+`verify()` walks the sealed chain and returns the first broken link, or None; `unsealed()` counts the rest.
 """
 
 import hashlib
@@ -68,27 +74,63 @@ def digest(entry: AuditEntry) -> str:
 
 def record(kind: str, *, object_type: str = "", object_id="", summary: str = "", data=None, actor=None,
            actor_label: str = "", at: datetime | None = None) -> AuditEntry:
-    """Append one entry to the chain, in the caller's transaction (or a new one)."""
+    """Append one unsealed entry in the caller's transaction (or its own); it is sealed after commit."""
     at = at or timezone.now()
     # Milliseconds, as Django's JSON serializer writes them (backup, dumpdata): a restored row hashes the same.
     at = at.replace(microsecond=at.microsecond // 1000 * 1000)
+    is_user = hasattr(actor, "pk")
+    entry = AuditEntry(
+        at=at, actor_id=actor.pk if is_user else actor,
+        actor_label=(actor_label or (str(actor) if is_user else ""))[:255],
+        kind=kind[:80], object_type=object_type[:80], object_id=str(object_id)[:100], summary=summary,
+        data=_plain(data))
     # No savepoint of its own: if the caller's transaction fails, its entry goes with it.
-    with transaction.atomic(savepoint=False):
-        tail = AuditTail.objects.select_for_update().filter(pk=1).first()
-        if tail is None:
-            # First entry of a new (or flushed) database; a concurrent first writer fails on the primary key
-            # and its transaction is retried by nobody — acceptable for the very first row only.
-            tail = AuditTail.objects.create(pk=1, seq=0, hash=GENESIS)
-        is_user = hasattr(actor, "pk")
-        entry = AuditEntry(
-            seq=tail.seq + 1, at=at, actor_id=actor.pk if is_user else actor,
-            actor_label=(actor_label or (str(actor) if is_user else ""))[:255],
-            kind=kind[:80], object_type=object_type[:80], object_id=str(object_id)[:100], summary=summary,
-            data=_plain(data), prev_hash=tail.hash or GENESIS)
-        entry.hash = digest(entry)
-        entry.save(force_insert=True)
-        AuditTail.objects.filter(pk=1).update(seq=entry.seq, hash=entry.hash)
+    entry.save(force_insert=True)
+    # robust: the action has committed; a sealer that fails leaves the entry for the next one.
+    transaction.on_commit(seal, robust=True)
     return entry
+
+
+def _seal_batch(batch: int) -> int | None:
+    """Seal up to `batch` committed entries in one transaction: how many, or None if another sealer works."""
+    with transaction.atomic():
+        tail = AuditTail.objects.select_for_update(skip_locked=True).filter(pk=1).first()
+        if tail is None:
+            if AuditTail.objects.filter(pk=1).exists():
+                return None  # locked: that sealer will find our entries
+            # First seal of a new (or flushed) database; a concurrent first sealer fails on the primary key,
+            # and the next seal picks up what it left.
+            tail = AuditTail.objects.create(pk=1, seq=0, hash=GENESIS)
+        entries = list(AuditEntry.objects.filter(seq__isnull=True).order_by("id")[:batch])
+        seq, prev = tail.seq, tail.hash or GENESIS
+        for entry in entries:
+            seq += 1
+            entry.seq, entry.prev_hash = seq, prev
+            entry.hash = prev = digest(entry)
+        if entries:
+            AuditEntry.objects.bulk_update(entries, ["seq", "prev_hash", "hash"])
+            AuditTail.objects.filter(pk=1).update(seq=seq, hash=prev)
+    return len(entries)
+
+
+def seal(batch: int = 500) -> int:
+    """Link every committed unsealed entry onto the chain; returns how many this call sealed.
+
+    Must run outside a transaction (after commit). Re-checks after each release of the tail: an entry that
+    committed while this sealer held the tail had its own sealer turned away, so this one takes it."""
+    sealed = 0
+    while True:
+        count = _seal_batch(batch)
+        if count is None:
+            return sealed
+        sealed += count
+        if count == 0 and not AuditEntry.objects.filter(seq__isnull=True).exists():
+            return sealed
+
+
+def unsealed() -> int:
+    """Committed entries not on the chain yet (sealed by the next sealer; `motcua audit seal` does it now)."""
+    return AuditEntry.objects.filter(seq__isnull=True).count()
 
 
 @dataclass(frozen=True)
@@ -101,12 +143,14 @@ class Break:
 
 
 def verify(batch: int = 2000) -> tuple[int, Break | None]:
-    """Walk the whole chain in order: (entries checked, first broken link or None)."""
+    """Walk the whole sealed chain in order: (entries checked, first broken link or None).
+
+    Unsealed entries are not links yet: nothing can be verified of them (`unsealed()` counts them)."""
     expected_seq, prev = 1, GENESIS
     checked = 0
     last_seq = 0
     while True:
-        rows = list(AuditEntry.objects.filter(seq__gt=last_seq).order_by("seq")[:batch])
+        rows = list(AuditEntry.objects.filter(seq__gt=last_seq).order_by("seq")[:batch])  # sealed only
         if not rows:
             break
         for entry in rows:

@@ -37,9 +37,10 @@ class AuditEntry(models.Model):
 
     `hash` is SHA-256 over the canonical JSON of the other fields and `prev_hash`, so changing a row breaks
     its own hash and removing one breaks `seq` or the next row's `prev_hash` (`motcua audit verify`).
-    The actor is kept as a plain id (no foreign key) so that deleting a user never rewrites the chain."""
+    The actor is kept as a plain id (no foreign key) so that deleting a user never rewrites the chain.
+    A row is written unsealed (`seq`, `hash` null) in the action's transaction and sealed after commit."""
 
-    seq = models.PositiveBigIntegerField(_("số thứ tự"), unique=True)
+    seq = models.PositiveBigIntegerField(_("số thứ tự"), unique=True, null=True, blank=True)
     at = models.DateTimeField(_("thời điểm"))
     actor_id = models.BigIntegerField(_("người thực hiện (mã)"), null=True, blank=True)
     actor_label = models.CharField(_("người thực hiện"), max_length=255, blank=True, default="")
@@ -48,8 +49,8 @@ class AuditEntry(models.Model):
     object_id = models.CharField(_("mã đối tượng"), max_length=100, blank=True, default="")
     summary = models.TextField(_("tóm tắt"), blank=True, default="")
     data = models.JSONField(_("dữ liệu"), default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    prev_hash = models.CharField(max_length=64, blank=True, default="")
+    hash = models.CharField(max_length=64, unique=True, null=True, blank=True)
 
     class Meta:
         verbose_name = _("nhật ký kiểm toán")
@@ -61,7 +62,7 @@ class AuditEntry(models.Model):
 
 
 class AuditTail(models.Model):
-    """The one row holding the chain's last seq and hash: locked by every writer, so links never fork, and
+    """The one row holding the chain's last seq and hash: locked by the one sealer at work, so links never fork, and
     compared by `motcua audit verify` with the last row, so removing the newest rows is found too."""
 
     seq = models.PositiveBigIntegerField(default=0)

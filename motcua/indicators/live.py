@@ -170,8 +170,7 @@ class LiveIndex:
                     self.rebuild()
                     return
                 self._swap_catalog(catalog)
-            if mark.seq != old.seq:
-                self._apply(sorted(set(changes.stamped_since(old.seq))))
+            self._apply(sorted(set(changes.stamped_since(old, now=mark))))
             self.mark = mark
 
     @staticmethod

@@ -2,10 +2,11 @@
 and the difference between an issued report and the same report computed now.
 
 `prepare` computes a report and renders its files without storing anything (the issuing form's preview);
-`issue` stores a prepared report, once; `issue_report` does both. The numbers are read between two readings
-of the change clock (`motcua.changes.tracking.watermark`): if a change committed meanwhile, they are read
-again, so the stored watermark is the state the numbers describe. `differences` re-computes an issued report
-with its own parameters and lists every number that changed, per unit and item, published and current.
+`issue` stores a prepared report, once; `issue_report` does both. The numbers are read after a reading
+of the change clock (`motcua.changes.tracking.watermark`) and checked with `changed_since`: if a change
+committed meanwhile, they are read again, so the stored watermark is the state the numbers describe.
+`differences` re-computes an issued report with its own parameters and lists every number that changed, per
+unit and item, published and current.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from django.db.models import Max
 from django.utils import timezone
 
 from motcua.changes.models import DossierStamp
-from motcua.changes.tracking import Watermark, watermark
+from motcua.changes.tracking import Watermark, changed_since, watermark
 from motcua.dossiers.models import Dossier
 from motcua.indicators.rules import load_ruleset
 from motcua.indicators.service import index_json
@@ -140,9 +141,9 @@ def prepare(kind: str, parameters: dict, letterhead: Letterhead, now: datetime |
     """Compute and render without storing (the preview)."""
     for _ in range(ATTEMPTS):
         before = watermark()
-        counts = data_counts()
+        counts = {**data_counts(), "cursor": before.cursor}
         report, numbers, targets = compute(kind, parameters, now)
-        if watermark() == before:
+        if not changed_since(before):
             break
     else:
         raise ReportError("Dữ liệu đang thay đổi liên tục, chưa chốt được số liệu. Vui lòng thử lại.")
@@ -326,7 +327,11 @@ def differences(published: PublishedReport, now: datetime | None = None) -> Comp
             rules_changed = hashlib.sha256(path.read_bytes()).hexdigest() != published.rules_sha256
         except (OSError, ValueError):
             rules_changed = True
-    state = watermark()
-    state_changed = (state.seq, state.catalog, state.generation) != (
-        published.data_seq, published.data_catalog, published.data_generation)
+    issued = Watermark(published.data_seq, published.data_catalog, published.data_generation,
+                       published.data_token, published.data_counts.get("cursor", ""))
+    if issued.cursor:
+        state_changed = changed_since(issued)
+    else:  # issued before reports kept the change cursor
+        state = watermark()
+        state_changed = (state.seq, state.catalog, state.generation) != issued[:3]
     return Comparison(published, changes, rules_changed, state_changed)

@@ -27,8 +27,8 @@ def test_a_transition_stamps_its_dossier_with_a_new_seq(processing):
     before = watermark()
     transition(processing, "request_fees", at=AT)
     after = watermark()
-    assert after.seq == before.seq + 1
-    assert stamped_since(before.seq) == [processing.pk]
+    assert after.seq > before.seq
+    assert stamped_since(before) == [processing.pk]
     assert DossierStamp.objects.get(dossier_id=processing.pk).seq == after.seq
 
 
@@ -36,8 +36,8 @@ def test_a_refused_transition_leaves_no_stamp(processing):
     before = watermark()
     with pytest.raises(TransitionError):
         transition(processing, "return_result", at=AT)
-    assert watermark() == before
-    assert stamped_since(before.seq) == []
+    assert watermark()[:4] == before[:4]
+    assert stamped_since(before) == []
 
 
 def test_a_rolled_back_transition_leaves_no_stamp(processing):
@@ -45,8 +45,8 @@ def test_a_rolled_back_transition_leaves_no_stamp(processing):
     with pytest.raises(RuntimeError), transaction.atomic():
         transition(processing, "request_fees", at=AT)
         raise RuntimeError("the caller's transaction fails after the transition")
-    assert watermark() == before
-    assert stamped_since(before.seq) == []
+    assert watermark()[:4] == before[:4]
+    assert stamped_since(before) == []
 
 
 def test_an_import_starts_a_new_generation(small_folder):

@@ -26,13 +26,18 @@ def sql(statement, params=()):
         cursor.execute(statement, params)
 
 
-def test_a_transition_appends_a_linked_entry_in_its_transaction(world):
+def test_a_transition_appends_an_entry_in_its_transaction_sealed_onto_the_chain_after(world):
     dossier = receive(world)
-    before = AuditEntry.objects.count()
+    audit.seal()
+    before = AuditTail.objects.get(pk=1).seq
     outcome = lifecycle.transition(dossier, allowed_actions(dossier)[0], actor=world.processor_a, note="xử lý")
+    pending = AuditEntry.objects.get(seq__isnull=True)  # written with the event, no tail touched
+    assert (pending.hash, AuditTail.objects.get(pk=1).seq) == (None, before)
+    assert audit.seal() == 1 and audit.unsealed() == 0
     entries = list(AuditEntry.objects.filter(seq__gt=before).order_by("seq"))
     assert len(entries) == 1
     entry = entries[0]
+    assert entry.pk == pending.pk
     assert entry.kind == "dossiers.DossierEvent"
     assert (entry.object_type, entry.object_id) == ("dossiers.Dossier", str(dossier.pk))
     assert entry.actor_id == world.processor_a.pk
@@ -54,12 +59,15 @@ def chain_of_three(world):
     first = receive(world)
     receive(world)
     lifecycle.transition(first, allowed_actions(first)[0], actor=world.processor_a)
-    assert AuditEntry.objects.count() >= 3
+    audit.seal()
+    assert AuditEntry.objects.filter(seq__isnull=False).count() >= 3
 
 
 def test_an_admin_change_is_chained(world):
+    audit.seal()
     before = AuditTail.objects.get(pk=1).seq
     LogEntry.objects.log_actions(world.admin.pk, [world.commune_a], CHANGE, change_message="Đổi tên")
+    audit.seal()
     entry = AuditEntry.objects.get(seq=before + 1)
     assert entry.kind == "admin.LogEntry"
     assert (entry.object_type, entry.object_id) == ("units.Unit", str(world.commune_a.pk))
@@ -120,4 +128,25 @@ def test_record_writes_in_the_callers_transaction(world):
         audit.record("test.rollback", summary="không được giữ lại")
         raise RuntimeError
     assert AuditEntry.objects.count() == before
+    assert audit.verify()[1] is None
+
+
+def test_commit_seals_and_verify_seals_what_is_left(world, capsys, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        receive(world)
+    assert audit.unsealed() == 0  # the commit's callback sealed it
+    audit.record("test.pending", summary="chưa niêm phong")  # committed, its sealer never ran (a crash)
+    assert audit.unsealed() == 1
+    code, out = verify_exit(capsys)
+    assert code == 0, out
+    assert audit.unsealed() == 0 and AuditEntry.objects.get(kind="test.pending").seq == AuditTail.objects.get().seq
+
+
+def test_entries_are_sealed_in_the_order_the_sealer_finds_them(world):
+    first = audit.record("test.one")
+    second = audit.record("test.two")
+    assert audit.seal() >= 2
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert second.seq == first.seq + 1 and second.prev_hash == first.hash
     assert audit.verify()[1] is None

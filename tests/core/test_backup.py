@@ -69,6 +69,7 @@ def snapshot(media_root):
 
 def test_back_up_empty_the_database_restore_and_find_everything(small_world, media_root, tmp_path, monkeypatch):
     monkeypatch.setenv("MOTCUA_BACKUP_KEY", KEY)
+    audit.seal()  # what a commit would have done (the test's transaction never commits)
     counts, files = snapshot(media_root)
     assert all(counts[label] > 0 for label in COUNTED if label != "admin.LogEntry"), counts
     assert DossierComponent.objects.exclude(file="").count() >= 2 and len(files) >= 3
@@ -93,6 +94,7 @@ def test_back_up_empty_the_database_restore_and_find_everything(small_world, med
     assert audit.verify()[1] is None
     # The restored database goes on: the next action links to the restored chain.
     dossier = receive(small_world)
+    assert audit.seal() == 1
     assert dossier.pk and audit.verify() == (len(chain) + 1, None)
 
 
