@@ -162,3 +162,24 @@ def test_the_key_stays_at_the_service_and_survives_a_restart(remote_standin):
     after = httpx.get(f"{remote_standin.url}/credentials/{USER_ID}", headers={"Authorization": f"Bearer {TOKEN}"})
     assert after.json()["certificate"] == before["certificate"]
     assert httpx.get(f"{remote_standin.url}/credentials/{USER_ID}").status_code == 401  # the token is required
+
+
+def test_the_demo_phone_page_lists_the_request_and_its_button_confirms(remote_standin):
+    import re
+    import threading
+
+    done = {}
+    thread = threading.Thread(target=lambda: done.update(pdf=_sign(remote_standin)[1]))
+    thread.start()
+    page = ""
+    for _ in range(100):
+        page = httpx.get(f"{remote_standin.url}/phone/{USER_ID}").text
+        if "Xác nhận" in page:
+            break
+        threading.Event().wait(0.05)
+    assert "Phê duyệt kết quả hồ sơ KQ-TEST" in page and "Từ chối" in page
+    action = re.search(r'action="(/phone/TX\w+/confirm)"', page).group(1)
+    answer = httpx.post(f"{remote_standin.url}{action}")
+    assert answer.status_code == 303 and answer.headers["Location"] == f"/phone/{USER_ID}"
+    thread.join()
+    assert signing.verify_pdf(done["pdf"], [certificates.ensure_demo_pki(_pki_dir())]).valid

@@ -141,6 +141,8 @@ def connected_systems(out, port: int = 8000):
             standins.append(identity_standin(out, port))
         if not settings.MOTCUA_PAYMENT_URL:
             standins.append(payment_standin(out, port))
+        if not settings.MOTCUA_REMOTE_SIGNING_URL:
+            standins.append(remote_signing_standin(out))
         for *_rest, command, _label in DEMO_SYSTEMS:
             workers.append(subprocess.Popen([sys.executable, "-m", "motcua.cli", command, "run"], env=env))
             out.write(f"Tiến trình gửi đi: motcua {command} run (pid {workers[-1].pid})")
@@ -171,6 +173,37 @@ def payment_standin(out, port: int):
     settings.MOTCUA_PAYMENT_URL, settings.MOTCUA_PAYMENT_TOKEN = standin.url, standin.token
     settings.MOTCUA_PAYMENT_SITE_URL = settings.MOTCUA_PAYMENT_SITE_URL or f"http://127.0.0.1:{port}"
     out.write(f"Nền tảng thanh toán (bản giả lập cho trình diễn): {standin.url}")
+    return standin
+
+
+REMOTE_SIGNING_LEADER = "stc.lanhdao"  # the demo leader who signs through the remote-signing service
+PHONE_DELAY = 5  # seconds after which the demo phone confirms by itself
+
+
+def remote_signing_standin(out):
+    """The remote-signing service's stand-in (docs/signing.md §3) with the leader of Sở Tài chính enrolled
+    (his key at the stand-in, his certificate from the demo PKI) and the settings pointed at it. His
+    "phone" confirms each request by itself after PHONE_DELAY seconds, or at once on the page printed."""
+    import httpx
+
+    from motcua.core.models import Membership
+    from motcua.results import certificates, remote
+    from motcua.standins.process import StandinProcess
+
+    standin = StandinProcess(module="motcua.standins.remotesign", token=secrets.token_hex(16),
+                             state_file=settings.VAR_DIR / "remotesign-standin.json")
+    standin.start()
+    settings.MOTCUA_REMOTE_SIGNING_URL, settings.MOTCUA_REMOTE_SIGNING_TOKEN = standin.url, standin.token
+    membership = Membership.objects.filter(user__username=REMOTE_SIGNING_LEADER).select_related("unit").first()
+    if membership is not None and REMOTE_SIGNING_LEADER not in settings.MOTCUA_SIGNING_TOKENS:
+        remote.enrol_demo_signer(standin.url, REMOTE_SIGNING_LEADER, membership.full_name,
+                                 certificates.default_pki_dir(), unit_name=membership.unit.name if membership.unit else "")
+        httpx.post(f"{standin.url}/_standin/signers/{REMOTE_SIGNING_LEADER}/phone",
+                   json={"answer": "confirm", "delay": PHONE_DELAY}, timeout=10).raise_for_status()
+        settings.MOTCUA_REMOTE_SIGNERS = {**settings.MOTCUA_REMOTE_SIGNERS, REMOTE_SIGNING_LEADER: REMOTE_SIGNING_LEADER}
+        out.write(f"Ký số từ xa (bản giả lập cho trình diễn): {standin.url} — {REMOTE_SIGNING_LEADER} ký số từ xa; "
+                  f"điện thoại của ông/bà: {standin.url}/phone/{REMOTE_SIGNING_LEADER} (tự xác nhận sau "
+                  f"{PHONE_DELAY} giây)")
     return standin
 
 
