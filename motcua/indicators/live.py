@@ -3,8 +3,10 @@
 `engine()` is this process's `LiveIndex`. Each call first compares the database's change counters
 (`motcua.changes.tracking.watermark`, one query) with what it last read, and then:
 
-- rebuilds everything from the database (the from-scratch path, `rebuild`) after an import, a deletion,
-  a change of units or calendars, or on first use;
+- rebuilds everything after an import, a deletion, a change of units or calendars, or on first use
+  (`rebuild`): it maps the snapshot that another process already published for the current record
+  (`snapshot`: .npy files mapped copy-on-write, their pages shared by every process), and reads every row
+  from the database only when there is none, publishing one for the others;
 - re-reads the small tables (procedures, authority, feedback) when they changed;
 - re-reads only the dossiers stamped since (`DossierStamp`): every writer stamps what it writes.
 
@@ -15,13 +17,17 @@ indicators use the same selectors over their own facts. The JSON is the referenc
 arithmetic (`intscore`). `tests/indicators/test_live.py` checks every number against
 `compute(record_from_db(), ...)` on random records.
 
-Changed rows go to a small "loose" block that every query reads whole; their old versions in the sorted
-main block are moved to a void unit. When the loose block grows past `COMPACT_AT` rows it is merged
-back into the main block.
+Changed rows go to a small "loose" block of this process that every query reads whole; their old
+versions in the sorted main block are moved to a void unit (private copies of the few mapped pages
+written). When the loose block grows past `COMPACT_AT` rows it is merged back into the main block, and
+the result published as the next snapshot. A computed answer is kept (`ANSWERS_KEPT`) under the
+columns' `version` and the period's t, so a request repeated with no change in between is not computed
+again.
 """
 
 from __future__ import annotations
 
+import pickle
 import threading
 import time
 from collections import defaultdict
@@ -32,7 +38,7 @@ import numpy as np
 from django.db import connection
 
 from motcua.changes import tracking as changes
-from motcua.indicators import columnar
+from motcua.indicators import columnar, snapshot
 from motcua.indicators.bulkread import CHANNEL_MASK, read_dossiers
 from motcua.indicators.compute import Tally, extras_object
 from motcua.indicators.intscore import UnitScorer
@@ -41,6 +47,8 @@ from motcua.indicators.rules import DEFAULT_RULESET, RuleSet, load_ruleset
 from motcua.lib.periods import Period
 
 COMPACT_AT = 50_000
+ANSWERS_KEPT = 64  # index answers kept per process (a few KB each), for repeated requests with no change
+_CODES = 32  # values of RowFacts.procedure_code (five bits)
 CHANNEL_NAMES = {1: "in_person", 2: "online", 3: "postal"}
 
 
@@ -124,6 +132,8 @@ class LiveIndex:
         self._selectors: dict[tuple, _Selectors] = {}
         self._scorers: dict[tuple, UnitScorer] = {}
         self.last_refresh: dict = {}
+        self.version = 0  # bumped by every change of the columns or the catalog: the answers' key
+        self._answers: dict[tuple, bytes] = {}  # pickled index objects, oldest first
 
     # -- keeping current ------------------------------------------------------------------------------
 
@@ -133,22 +143,58 @@ class LiveIndex:
             self._selectors.clear()
 
     def rebuild(self) -> None:
-        """The from-scratch path: read every row of the database again."""
+        """The from-scratch path: map the shared snapshot of the current record (`snapshot`), or read
+        every row of the database again and publish it for the other processes."""
         with self.lock:
             started = time.perf_counter()
             self.vendor_alias = self._alias()
             mark = changes.watermark()
             catalog = columnar.Catalog()
-            raw, pauses = read_dossiers(workers=self.workers)
-            read = time.perf_counter()
-            self.ranks = columnar.StaticRanks()
-            block = columnar.build_block(raw, pauses, catalog, self.ranks)
-            self.main, self.loose = columnar.layout(block)
-            self.catalog, self.mark = catalog, mark
-            self._selectors.clear()
-            self._index_main()
-            self.last_refresh = {"kind": "rebuild", "rows": len(block), "read_s": read - started,
-                                 "total_s": time.perf_counter() - started}
+            folder = snapshot.shared_folder(mark)
+            if folder is None:
+                self._read_all(mark, catalog)
+                self._index_main()
+                self.last_refresh = {"kind": "rebuild", "rows": len(self.main) + len(self.loose),
+                                     "total_s": time.perf_counter() - started}
+                return
+            with snapshot.locked(folder):
+                path = snapshot.latest(folder, mark)
+                found = snapshot.open_snapshot(path) if path else None
+                kind = "snapshot"
+                if found is None or found.calendars != snapshot.calendar_hash(catalog):
+                    kind = "rebuild"
+                    self._read_all(mark, catalog)
+                    main_ids = self.main.id[self.main.id_order]
+                    found = snapshot.open_snapshot(snapshot.publish(
+                        folder, mark, catalog, self.main, self.loose, main_ids, self.ranks.values))
+            self._map(found, catalog, renumber=found.mark["catalog"] != mark.catalog)
+            self._apply(sorted(set(changes.stamped_since(changes.Watermark(**found.mark)))))
+            self.mark = mark
+            self.last_refresh = {"kind": kind, "rows": len(self.main) + len(self.loose),
+                                 "snapshot": found.path.name, "total_s": time.perf_counter() - started}
+
+    def _read_all(self, mark, catalog: columnar.Catalog) -> None:
+        """Every row of the database, laid out as the main and loose blocks, in this process's memory."""
+        raw, pauses = read_dossiers(workers=self.workers)
+        self.ranks = columnar.StaticRanks()
+        block = columnar.build_block(raw, pauses, catalog, self.ranks)
+        self.main, self.loose = columnar.layout(block)
+        self.catalog, self.mark = catalog, mark
+        self._selectors.clear()
+        self.version += 1
+
+    def _map(self, found: snapshot.Snapshot, catalog: columnar.Catalog, renumber: bool) -> None:
+        """Use a mapped snapshot's columns; renumber them if the catalog changed since it was written."""
+        self.main, self.loose = found.main, found.loose
+        self._main_order, self._main_ids = found.main.id_order, found.main_ids
+        self.ranks = columnar.StaticRanks()
+        self.ranks.values = np.array(found.rank_values, dtype=np.int64)
+        self.ranks.lookup[self.ranks.values] = np.arange(len(self.ranks.values), dtype=np.int32)
+        self._selectors.clear()
+        self.catalog = catalog
+        self.version += 1
+        if renumber or found.procedure_ids != list(catalog.procedure_ids):
+            self._renumber(np.array(found.procedure_ids, dtype=np.int64), catalog)
 
     def _index_main(self) -> None:
         """Where each id of the main block is: ids sorted, with their rows."""
@@ -184,19 +230,25 @@ class LiveIndex:
 
     def _swap_catalog(self, catalog: columnar.Catalog) -> None:
         """New procedures, authority or feedback: renumber procedures, recompute procedure-derived bits."""
-        old_ids = np.array(self.catalog.procedure_ids, dtype=np.int64)
-        self.ranks = columnar.StaticRanks()
+        self._renumber(np.array(self.catalog.procedure_ids, dtype=np.int64), catalog)
+        self.last_refresh = {"kind": "catalog"}
+
+    def _renumber(self, old_ids: np.ndarray, catalog: columnar.Catalog) -> None:
+        """The rows' procedure positions and procedure-derived bits for `catalog` (rows numbered by
+        `old_ids`). Columns are written only where they change: a mapped snapshot's pages stay shared
+        when an edit (a feedback item, a procedure's name) changes nothing in them."""
         for block in (self.main, self.loose):
             if len(block) and len(old_ids):
-                block.procedure[:] = catalog.procedure_position[old_ids[block.procedure]]
-                block.static_key[:] = catalog.static_key(block.flags, block.procedure)
-            block.static_rank[:] = self.ranks.assign(block.static_key)
+                _write_changed(block.procedure, catalog.procedure_position[old_ids[block.procedure]])
+                _write_changed(block.static_key, catalog.static_key(block.flags, block.procedure))
+            _write_changed(block.static_rank, self.ranks.assign(block.static_key))
         self.catalog = catalog
-        self.last_refresh = {"kind": "catalog"}
+        self.version += 1
 
     def _apply(self, ids: list[int]) -> None:
         if not ids:
             return
+        self.version += 1
         raw, pauses = read_dossiers(ids)
         fresh = columnar.build_block(raw, pauses, self.catalog, self.ranks)
         wanted = np.array(ids, dtype=np.int64)
@@ -206,11 +258,30 @@ class LiveIndex:
         self.main.unit[self._main_order[where[found]]] = self.catalog.void
         keep = np.flatnonzero(~np.isin(self.loose.id, wanted))
         self.loose = columnar.Block.concat([self.loose.take(keep), fresh])
-        if len(self.loose) > COMPACT_AT:
-            alive = np.flatnonzero(self.main.unit != self.catalog.void)
-            self.main, self.loose = columnar.layout(columnar.Block.concat([self.main.take(alive), self.loose]))
-            self._index_main()
         self.last_refresh = {"kind": "incremental", "rows": len(ids)}
+
+    def _compact(self) -> None:
+        """Merge a loose block grown past COMPACT_AT back into the main block (after `refresh`, when the
+        mark names everything applied): a new snapshot for every process when the index is shared."""
+        if len(self.loose) <= COMPACT_AT:
+            return
+        alive = np.flatnonzero(self.main.unit != self.catalog.void)
+        main, loose = columnar.layout(columnar.Block.concat([self.main.take(alive), self.loose]))
+        folder = snapshot.shared_folder(self.mark)
+        if folder is None:
+            self.main, self.loose = main, loose
+            self._index_main()
+            return
+        with snapshot.locked(folder):
+            found = snapshot.open_snapshot(snapshot.publish(
+                folder, self.mark, self.catalog, main, loose, main.id[main.id_order], self.ranks.values))
+        del main, loose
+        self._map(found, self.catalog, renumber=False)
+
+    def _current(self) -> None:
+        """`refresh`, then compaction if the changes since the snapshot have piled up."""
+        self.refresh()
+        self._compact()
 
     # -- queries --------------------------------------------------------------------------------------
 
@@ -235,25 +306,38 @@ class LiveIndex:
         ruleset = cached_ruleset(rules)
         period = Period.of(date_from, date_to, now)
         with self.lock:
-            self.refresh()
-            catalog = self.catalog
-            tree = catalog.tree
-            asked = tree.root if unit_code is None else tree.get(unit_code)
-            shown = tree.shown(asked)
-            shown_at = np.array([catalog.position_of_code[u.code] for u in shown], dtype=np.int64)
-            p = columnar.PeriodTicks(period)
-            parts = self._segments(p)
-            own_n, own_d = self._summed_counts(ruleset, parts, p)
-            numerators = catalog.ancestors[shown_at].astype(np.float64) @ own_n
-            denominators = catalog.ancestors[shown_at].astype(np.float64) @ own_d
-            procedure_n, procedure_d = self._procedure_counts(ruleset, parts, p, shown_at)
-            numerators = (numerators + procedure_n).astype(np.int64)
-            denominators = (denominators + procedure_d).astype(np.int64)
+            self._current()
+            # The answer depends on the columns (`version`), the rule set, the unit and the period with its
+            # t (the earlier of now and the period's end: a closed period's answer stays valid until a change).
+            key = (ruleset.name, ruleset.version, str(ruleset.path), date_from, date_to, unit_code, period.t,
+                   self.version)
+            kept = self._answers.get(key)
+            if kept is None:
+                kept = self._answers[key] = pickle.dumps(self._index_object(ruleset, period, unit_code),
+                                                         protocol=pickle.HIGHEST_PROTOCOL)
+                while len(self._answers) > ANSWERS_KEPT:
+                    self._answers.pop(next(iter(self._answers)))
+        return pickle.loads(kept)  # a copy: callers may change what they get
+
+    def _index_object(self, ruleset: RuleSet, period: Period, unit_code: str | None) -> dict:
+        catalog = self.catalog
+        tree = catalog.tree
+        asked = tree.root if unit_code is None else tree.get(unit_code)
+        shown = tree.shown(asked)
+        shown_at = np.array([catalog.position_of_code[u.code] for u in shown], dtype=np.int64)
+        p = columnar.PeriodTicks(period)
+        parts = self._segments(p)
+        own_n, own_d = self._summed_counts(ruleset, parts, p)
+        numerators = catalog.ancestors[shown_at].astype(np.float64) @ own_n
+        denominators = catalog.ancestors[shown_at].astype(np.float64) @ own_d
+        procedure_n, procedure_d = self._procedure_counts(ruleset, parts, p, shown_at)
+        numerators = (numerators + procedure_n).astype(np.int64)
+        denominators = (denominators + procedure_d).astype(np.int64)
         scorer = self._scorer(ruleset)
         return {
             "rules": {"name": ruleset.name, "version": ruleset.version},
-            "from": date_from.isoformat(),
-            "to": date_to.isoformat(),
+            "from": period.date_from.isoformat(),
+            "to": period.date_to.isoformat(),
             "evaluated_at": period.t.isoformat(),
             "units": [scorer.scores(unit, numerators[i].tolist(), denominators[i].tolist())
                       for i, unit in enumerate(shown)],
@@ -322,11 +406,15 @@ class LiveIndex:
         denominators = np.zeros((len(shown_at), size))
         if c.n_procedures == 0:
             return numerators, denominators
-        own = np.zeros((c.n_units + 1) * c.n_procedures, dtype=np.uint8)
+        # Which codes occur per (unit, procedure): one bincount over (unit, procedure, code) cells (code 0,
+        # rows outside the tests, adds no bit), then the codes present are OR-ed per (unit, procedure).
+        cells = (c.n_units + 1) * c.n_procedures * _CODES
+        seen = np.zeros(cells, dtype=np.int64)
         for part in parts:
-            listed = part.procedure_code > 0
-            cells = part.unit[listed].astype(np.int64) * c.n_procedures + part.procedure[listed]
-            np.bitwise_or.at(own, cells, part.procedure_code[listed])
+            seen += np.bincount((part.unit.astype(np.int64) * c.n_procedures + part.procedure) * _CODES
+                                + part.procedure_code, minlength=cells)
+        present = seen.reshape(-1, _CODES) > 0
+        own = np.bitwise_or.reduce(np.where(present, np.arange(_CODES, dtype=np.uint8), np.uint8(0)), axis=1)
         own = own.reshape(c.n_units + 1, c.n_procedures)[:-1]
         period = p.period
         t_day = period.t_date.toordinal()
@@ -359,7 +447,7 @@ class LiveIndex:
         """`compute.compute_extras` from the columns."""
         period = Period.of(date_from, date_to, now)
         with self.lock:
-            self.refresh()
+            self._current()
             c = self.catalog
             asked = c.tree.root if unit_code is None else c.tree.get(unit_code)
             inside = np.zeros(c.n_units + 1, dtype=bool)
@@ -396,6 +484,12 @@ class LiveIndex:
         named = {(c.procedure_codes[procedure], CHANNEL_NAMES[channel]): (total, n)
                  for (procedure, channel), (total, n) in totals.items()}
         return extras_object(asked.code, date_from, date_to, period, named, late, under_processing, not_synced)
+
+
+def _write_changed(column: np.ndarray, values: np.ndarray) -> None:
+    changed = np.flatnonzero(column != values)
+    if len(changed):
+        column[changed] = values[changed]
 
 
 _engine: LiveIndex | None = None
