@@ -147,3 +147,11 @@ def test_leaders_not_listed_still_sign_with_their_units_certificate(world, clien
     assert event.data["signed_with"] == "unit"
     assert service.state()["sign_requests"] == 0
     assert httpx.get(f"{service.url}/_standin/phone/{USER_ID}").json()["pending"] == []
+
+
+def test_the_production_server_lets_a_worker_wait_for_the_phone(settings):
+    from motcua.core.management.commands.serve import gunicorn_argv
+
+    settings.MOTCUA_REMOTE_SIGNING_WAIT = 120
+    argv = gunicorn_argv("127.0.0.1:8000", 3)
+    assert int(argv[argv.index("--timeout") + 1]) >= 150  # gunicorn's own 30 s would kill the waiting request

@@ -19,6 +19,14 @@ def default_workers() -> int:
     return 2 * (os.cpu_count() or 1) + 1
 
 
+def worker_timeout() -> int:
+    """Seconds a worker may spend on one request: gunicorn's usual 30, plus the time a leader who signs
+    remotely has to confirm on his phone, since his sign request waits for it (MOTCUA_REMOTE_SIGNING_WAIT)."""
+    from django.conf import settings
+
+    return 30 + max(0, settings.MOTCUA_REMOTE_SIGNING_WAIT)
+
+
 def gunicorn_argv(bind: str, workers: int) -> list[str]:
     return [
         sys.executable, "-m", "gunicorn", "motcua.wsgi:application",
@@ -27,6 +35,7 @@ def gunicorn_argv(bind: str, workers: int) -> list[str]:
         "--worker-class", "sync",
         "--access-logfile", "-",
         "--graceful-timeout", "30",
+        "--timeout", str(worker_timeout()),
     ]
 
 
