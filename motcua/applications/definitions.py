@@ -5,7 +5,6 @@ Loading is idempotent: a definition equal to the latest version of its procedure
 different one becomes the next version (drafts keep the version they were started on).
 """
 
-import json
 from pathlib import Path
 
 from django.db import transaction
@@ -13,6 +12,7 @@ from django.db import transaction
 from motcua.applications import formdef
 from motcua.applications.models import FormDefinition
 from motcua.catalog.models import OnlineLevel, Procedure
+from motcua.catalog.versions import latest_version, load_entries, store_version
 
 FORMS_FILE = Path(__file__).resolve().parent / "data" / "forms.json"
 # The form itself is the declaration (tờ khai): the catalog component for it is not asked as an upload.
@@ -20,7 +20,7 @@ DECLARATION_PREFIXES = ("tờ khai", "giấy đề nghị", "đơn đề nghị"
 
 
 def latest(procedure) -> FormDefinition | None:
-    return FormDefinition.objects.filter(procedure=procedure).order_by("-version").first()
+    return latest_version(FormDefinition, procedure)
 
 
 def spec_of(definition: FormDefinition) -> formdef.FormSpec:
@@ -29,12 +29,7 @@ def spec_of(definition: FormDefinition) -> formdef.FormSpec:
 
 def _store(procedure, definition: dict, source: str) -> tuple[FormDefinition, bool]:
     formdef.parse(definition)  # refuse a broken definition before it is stored
-    current = latest(procedure)
-    if current is not None and current.definition == definition:
-        return current, False
-    version = current.version + 1 if current else 1
-    return FormDefinition.objects.create(procedure=procedure, version=version, definition=definition,
-                                         source=source), True
+    return store_version(FormDefinition, procedure, definition, source)
 
 
 def catalog_form(procedure) -> dict:
@@ -47,21 +42,8 @@ def catalog_form(procedure) -> dict:
 def load_forms(path: Path = FORMS_FILE) -> dict[str, int]:
     """Store the file's definitions and a catalog form for each other procedure offered online.
     Returns counts: {"created": n, "unchanged": n, "missing_procedure": n}."""
-    counts = {"created": 0, "unchanged": 0, "missing_procedure": 0}
-    own = set()
-    for i, entry in enumerate(json.loads(path.read_text(encoding="utf-8"))):
-        entry = dict(entry)
-        code = entry.pop("procedure", None)
-        procedure = Procedure.objects.filter(code=code).first()
-        if procedure is None:
-            counts["missing_procedure"] += 1
-            continue
-        try:
-            _, created = _store(procedure, entry, path.name)
-        except formdef.DefinitionError as exc:
-            raise formdef.DefinitionError(f"{path.name}[{i}] ({code}): {exc}") from exc
-        own.add(procedure.pk)
-        counts["created" if created else "unchanged"] += 1
+    counts, own = load_entries(path, lambda procedure, entry: _store(procedure, entry, path.name)[1],
+                               formdef.DefinitionError)
     for procedure in Procedure.objects.exclude(online_level=OnlineLevel.NONE).exclude(pk__in=own).prefetch_related(
             "components"):
         _, created = _store(procedure, catalog_form(procedure), "catalog")

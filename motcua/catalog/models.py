@@ -128,3 +128,27 @@ class OnlineReductionPolicy(models.Model):
 
     def __str__(self):
         return f"{self.year}: {self.percent}%"
+
+
+class ResultTemplate(models.Model):
+    """A procedure's result document as data (mẫu kết quả giải quyết): title, lines, paragraphs, signer.
+
+    The definition is JSON read by `motcua.results.templates`; `motcua results load` stores the entries of
+    `motcua/results/data/result_templates.json`, a changed one as the next version. The latest version is
+    used for the preview and the signing; a procedure without one gets the generic result.
+    """
+
+    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="result_templates")
+    version = models.PositiveIntegerField(_("phiên bản"))
+    definition = models.JSONField(_("định nghĩa mẫu kết quả"))
+    source = models.CharField(max_length=100, blank=True, default="")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mẫu kết quả giải quyết")
+        verbose_name_plural = _("mẫu kết quả giải quyết")
+        ordering = ["procedure", "-version"]
+        constraints = [models.UniqueConstraint(fields=["procedure", "version"], name="result_template_version_once")]
+
+    def __str__(self):
+        return f"{self.procedure.code} v{self.version}"

@@ -104,3 +104,27 @@ def money(amount: int) -> str:
 def national_time(at: datetime | None) -> str | None:
     """Local time as `yyyyMMddHHmmss`, the national systems' convention (interop.md), or None."""
     return None if at is None else at.astimezone(LOCAL_TZ).strftime("%Y%m%d%H%M%S")
+
+
+def number_in_words(value: int) -> str:
+    """"hai nghìn không trăm hai mươi sáu": an integer read out as documents write it (num2words below a
+    thousand; above, the hundreds are always said, "không trăm", which num2words' Vietnamese drops)."""
+    from num2words import num2words  # imported here: only the documents that spell numbers need it
+
+    value = int(value)
+    if value < 1000:
+        return num2words(value, lang="vi")
+    thousands, rest = divmod(value, 1000)
+    head = f"{number_in_words(thousands)} nghìn"
+    if rest == 0:
+        return head
+    if rest < 100:
+        return f"{head} không trăm {'lẻ ' if rest < 10 else ''}{num2words(rest, lang='vi')}"
+    return f"{head} {num2words(rest, lang='vi')}"
+
+
+def date_in_words(day: date) -> str:
+    """"ngày mười lăm, tháng tư, năm hai nghìn không trăm hai mươi sáu": a date of birth written in words, as
+    civil-status extracts print it under the date in figures (the fourth month is "tư")."""
+    month = "tư" if day.month == 4 else number_in_words(day.month)
+    return f"ngày {number_in_words(day.day)}, tháng {month}, năm {number_in_words(day.year)}"

@@ -17,7 +17,8 @@ from motcua.lib.vnformat import long_moment as when
 from motcua.lib.vnformat import money as vnd
 from motcua.lib.workingtime import LOCAL_TZ
 from motcua.results import certificates, remote, signing, tokens
-from motcua.results.documents import render_official_document
+from motcua.results.documents import RenderedDocument, render_official_document, render_official_layout
+from motcua.results.templates import fill
 
 logger = logging.getLogger(__name__)
 
@@ -160,9 +161,25 @@ def control_sheet(dossier: Dossier, rows, now: datetime) -> bytes:
 
 
 def result_document(dossier: Dossier, code: str, at: datetime, approver: str | None) -> bytes:
-    """The result of the procedure, as the unit issues it (before signing)."""
+    """The result of the procedure, as the unit issues it (before signing): the preview and the signing
+    render the same document (`result_layout`)."""
+    return result_layout(dossier, code, at, approver).pdf
+
+
+def result_layout(dossier: Dossier, code: str, at: datetime, approver: str | None) -> RenderedDocument:
+    """The result PDF and where its signer block left room for the signature: from the procedure's result
+    template (`office.result_templates`, docs/results.md) when it has one, else the generic result."""
+    from motcua.office import result_templates  # the applications' models: only results need them
+
     resolve = _last_event(dossier, "resolve")
     text = (resolve.data.get("result_text") if resolve is not None else "") or ""
+    template = result_templates.template_for(dossier.procedure)
+    if template is not None:
+        filled = fill(template, result_templates.values_for(dossier, code, at, approver, text))
+        return render_official_layout(
+            filled.title, filled.issuer, filled.number, at.astimezone(LOCAL_TZ).date(), filled.paragraphs,
+            qr_text=code, qr_caption=f"Mã kết quả {code}", signer_title=filled.signer_title, signer_name=approver,
+            field_lines=filled.lines, intro=filled.intro)
     paragraphs = [
         f"Căn cứ hồ sơ mã {dossier.code} tiếp nhận lúc {when(dossier.received_at)} tại {dossier.received_by.name};",
         f"{dossier.unit.name} giải quyết thủ tục {dossier.procedure.name} (mã thủ tục {dossier.procedure.code}) "
@@ -173,7 +190,7 @@ def result_document(dossier: Dossier, code: str, at: datetime, approver: str | N
         f"Mã kết quả điện tử: {code}. Bản điện tử này có giá trị pháp lý khi chữ ký số của cơ quan còn "
         "nguyên vẹn và được lưu vào kho quản lý dữ liệu điện tử của tổ chức, cá nhân.",
     ]
-    return render_official_document(
+    return render_official_layout(
         f"KẾT QUẢ GIẢI QUYẾT THỦ TỤC HÀNH CHÍNH\n{dossier.procedure.name.upper()}", dossier.unit.name, code,
         at.astimezone(LOCAL_TZ).date(), paragraphs, qr_text=code, qr_caption=f"Mã kết quả {code}",
         signer_title="Thủ trưởng cơ quan", signer_name=approver)
@@ -197,7 +214,7 @@ def signed_result(dossier: Dossier, code: str, at: datetime, approver: str | Non
                   signer=None) -> tuple[bytes, str]:
     """The result PDF signed (PAdES) with the competent unit's certificate, or with the leader's own
     `signer` (his token, `personal_signer`): (bytes, signer name)."""
-    return sign_for_unit(dossier.unit, lambda: result_document(dossier, code, at, approver),
+    return sign_for_unit(dossier.unit, lambda: result_layout(dossier, code, at, approver),
                          reason=f"Phê duyệt kết quả hồ sơ {dossier.code}",
                          failed=f"Không ký số được kết quả hồ sơ {dossier.code}", changed="Hồ sơ", signer=signer)
 
@@ -309,9 +326,13 @@ def sign_for_unit(unit, render, *, reason: str, failed: str, changed: str, signe
         raise _unavailable(
             f"Không mở được thiết bị ký số (chứng thư số) của đơn vị {unit.name}; không thể ký số. {contact}"
         ) from exc
-    pdf = render()
+    rendered = render()
+    # A document that reports its signer block gets the visible signature there (docs/results.md).
+    pdf, box = (rendered.pdf, rendered.signature_box) if isinstance(rendered, RenderedDocument) else (rendered, None)
+    visible = None if box is None else signing.VisibleSignature(box.page, box.box, certificates.common_name(certificate),
+                                                                unit.name)
     try:
-        signed = signing.sign_pdf(pdf, signer, reason=reason)
+        signed = signing.sign_pdf(pdf, signer, reason=reason, visible=visible)
     except remote.RemoteSigningError as exc:  # refused or not confirmed on his phone, service down, bad signature
         raise _unavailable(f"{exc.message_vi} {changed} chưa có thay đổi nào.", exc) from exc
     except Exception as exc:  # noqa: BLE001 - any signer/token failure: tell the leader, change nothing

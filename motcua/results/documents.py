@@ -24,6 +24,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import unicodedata
+from dataclasses import dataclass
 from functools import lru_cache
 from io import BytesIO
 from pathlib import Path
@@ -182,7 +183,27 @@ def _same_family(path: Path, regular: Path) -> bool:
 # --------------------------------------------------------------------------- document
 
 
-def render_official_document(
+@dataclass(frozen=True)
+class SignatureBox:
+    """Where the signer block left room for the signature: a 0-based page index and (x1, y1, x2, y2) in PDF
+    points from the page's bottom-left corner, as pyHanko's signature field wants it."""
+
+    page: int
+    box: tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class RenderedDocument:
+    pdf: bytes
+    signature_box: SignatureBox | None  # None when the document has no signer block
+
+
+def render_official_document(*args, **kwargs) -> bytes:
+    """The PDF bytes of `render_official_layout` (same arguments)."""
+    return render_official_layout(*args, **kwargs).pdf
+
+
+def render_official_layout(
     title: str,
     issuer: str,
     number: str,
@@ -196,7 +217,9 @@ def render_official_document(
     place: str = DEFAULT_PLACE,
     recipients: list[str] | None = None,
     qr_caption: str | None = None,
-) -> bytes:
+    field_lines: list[list[tuple[str, str]]] | None = None,
+    intro: list[str] | None = None,
+) -> RenderedDocument:
     """Render an A4 administrative document and return the PDF bytes.
 
     `issuer`: the issuing body, e.g. "UBND phường Phan Đình Phùng", or two lines "UBND tỉnh Thái Nguyên\\n
@@ -205,7 +228,10 @@ def render_official_document(
     lines. `paragraphs`: plain text (no markup), one paragraph each. `table`: rows of cell texts, the
     first row being the header. `qr_text`: the QR code's content (e.g. the lookup address), drawn bottom
     left with `qr_caption` under it. `signer_title` (e.g. "Người tiếp nhận", "KT. Chủ tịch\\nPhó Chủ tịch")
-    and `signer_name` form the signer block bottom right, with room for the signature.
+    and `signer_name` form the signer block bottom right, with room for the signature; the result says
+    where that room was drawn (`signature_box`), so a visible signature can be placed over it.
+    `field_lines` (a result's "Nhãn: giá trị" lines, several fields side by side on one line) come after
+    the `intro` paragraphs and before `paragraphs`.
     """
     font = register_fonts()
     styles = _styles(font)
@@ -215,12 +241,19 @@ def render_official_document(
     for line in _nfc(title).split("\n"):
         story.append(Paragraph(_text(line), styles["title"]))
     story.append(Spacer(1, 5 * mm))
+    for text in intro or ():
+        story.append(Paragraph(_text(text), styles["body"]))
+    for line in field_lines or ():
+        story.append(Paragraph(_field_line(line), styles["field"]))
+    if field_lines:
+        story.append(Spacer(1, 3 * mm))
     for text in paragraphs:
         story.append(Paragraph(_text(text), styles["body"]))
     if table:
         story += [Spacer(1, 2 * mm), _table(styles, table, width), Spacer(1, 4 * mm)]
     story.append(Spacer(1, 6 * mm))
-    footer = _footer(styles, width, qr_text, qr_caption, signer_title, signer_name, recipients)
+    boxes: list[SignatureBox] = []
+    footer = _footer(styles, width, qr_text, qr_caption, signer_title, signer_name, recipients, boxes)
     if footer is not None:
         story.append(KeepTogether([footer]))
 
@@ -244,7 +277,7 @@ def render_official_document(
         canvas.restoreState()
 
     doc.build(story, onLaterPages=later_pages)
-    return buffer.getvalue()
+    return RenderedDocument(buffer.getvalue(), boxes[-1] if boxes else None)
 
 
 def format_place_date(place: str, date: dt.date) -> str:
@@ -269,6 +302,7 @@ def _styles(font: str) -> dict[str, ParagraphStyle]:
                                      alignment=TA_CENTER),
         "title": ParagraphStyle("title", base, fontName=bold, fontSize=13, leading=18, alignment=TA_CENTER),
         "body": ParagraphStyle("body", base, alignment=TA_JUSTIFY, firstLineIndent=10 * mm, spaceAfter=5),
+        "field": ParagraphStyle("field", base, alignment=TA_LEFT, spaceAfter=3),
         "cell": ParagraphStyle("cell", base, fontSize=10, leading=13, alignment=TA_LEFT),
         "cell_head": ParagraphStyle("cell_head", base, fontName=bold, fontSize=10, leading=13, alignment=TA_CENTER),
         "signer_title": ParagraphStyle("signer_title", base, fontName=bold, fontSize=11.5, leading=15,
@@ -359,7 +393,8 @@ def _column_widths(styles, rows: list[list[str]], width: float) -> list[float]:
     return [m + spare * e / sum(extra) for m, e in zip(minimum, extra, strict=True)]
 
 
-def _footer(styles, width, qr_text, qr_caption, signer_title, signer_name, recipients) -> Table | None:
+def _footer(styles, width, qr_text, qr_caption, signer_title, signer_name, recipients,
+            boxes: list | None = None) -> Table | None:
     left = []
     if qr_text:
         size = 28 * mm
@@ -377,10 +412,10 @@ def _footer(styles, width, qr_text, qr_caption, signer_title, signer_name, recip
     right = []
     if signer_title:
         right += [Paragraph(_text(line.upper()), styles["signer_title"]) for line in _nfc(signer_title).split("\n")]
-        right.append(Spacer(1, 24 * mm))
+        right.append(_SignatureSpace(24 * mm, boxes))
     if signer_name:
         if not right:
-            right.append(Spacer(1, 24 * mm))
+            right.append(_SignatureSpace(24 * mm, boxes))
         right.append(Paragraph(_text(signer_name), styles["signer_name"]))
     if not left and not right:
         return None
@@ -392,6 +427,30 @@ def _footer(styles, width, qr_text, qr_caption, signer_title, signer_name, recip
         ("RIGHTPADDING", (0, 0), (-1, -1), 0),
     ]))
     return table
+
+
+class _SignatureSpace(Spacer):
+    """The room left for the signature in the signer block; records where it was drawn (page, box)."""
+
+    def __init__(self, height: float, found: list | None):
+        super().__init__(1, height)
+        self._found = found
+
+    def wrap(self, available_width, available_height):
+        self.width = available_width
+        return available_width, self.height
+
+    def draw(self):
+        if self._found is None:
+            return
+        x, y = self.canv.absolutePosition(0, 0)
+        self._found.append(SignatureBox(self.canv.getPageNumber() - 1,
+                                        (round(x, 2), round(y, 2), round(x + self.width, 2), round(y + self.height, 2))))
+
+
+def _field_line(fields: list[tuple[str, str]]) -> str:
+    """"Giới tính: <b>Nam</b>    Dân tộc: <b>Kinh</b>": one line of a result's fields, as paragraph markup."""
+    return "&nbsp;&nbsp;&nbsp;&nbsp;".join(f"{_text(label)}: <b>{_text(value)}</b>" for label, value in fields)
 
 
 def _nfc(text: str) -> str:

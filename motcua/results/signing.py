@@ -3,8 +3,10 @@
     sign_pdf(pdf_bytes, signer, *, reason=..., location=..., field_name="ChuKyDonVi") -> bytes
     verify_pdf(pdf_bytes, trust_roots, *, field_name=None, validation_time=None, crls=()) -> VerificationResult
 
-Signatures are PAdES baseline B-B (ETSI.CAdES.detached, SHA-256, invisible signature field, an
-approval signature, so a second unit can countersign in another field). No timestamp authority is
+Signatures are PAdES baseline B-B (ETSI.CAdES.detached, SHA-256, an approval signature, so a second unit
+can countersign in another field). The field is invisible unless a `VisibleSignature` says where the
+document's signer block left room: then the field gets an appearance stamp there ("Ký bởi: …",
+"Cơ quan: …", "Thời gian ký: dd/mm/yyyy HH:MM") drawn with a font that has the Vietnamese glyphs. No timestamp authority is
 reachable here, so the signing time is the one the signer states (/M); pass a pyHanko `timestamper`
 to reach B-T where a TSA exists. The human-readable signature block is part of the page itself
 (`documents.render_official_document(..., signer_title=...)`).
@@ -19,23 +21,35 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import tempfile
+import textwrap
 from dataclasses import dataclass, field
+from functools import lru_cache
 from io import BytesIO
+from pathlib import Path
 
 from asn1crypto import x509 as asn1_x509
 from cryptography import x509
 from cryptography.hazmat.primitives.serialization import Encoding
+from fontTools import subset
+from fontTools.ttLib import TTFont
+from fontTools.ttLib.scaleUpem import scale_upem
 from pyhanko.keys import load_certs_from_pemder
+from pyhanko.pdf_utils.font.opentype import GlyphAccumulatorFactory
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.misc import PdfError
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.text import TextBoxStyle
 from pyhanko.sign import fields, signers
 from pyhanko.sign.general import SigningError as PyHankoSigningError
 from pyhanko.sign.validation import validate_pdf_signature
+from pyhanko.stamp import TextStampStyle
 from pyhanko_certvalidator import ValidationContext
 
 from motcua.lib.vnformat import local_day, local_moment
+from motcua.lib.workingtime import LOCAL_TZ
 from motcua.results.certificates import load_certificate, revocation_of
+from motcua.results.documents import find_font_files
 
 DEFAULT_REASON = "Ký số kết quả giải quyết TTHC"
 DEFAULT_LOCATION = "Thái Nguyên"
@@ -43,6 +57,73 @@ DEFAULT_FIELD = "ChuKyDonVi"
 
 _EXPIRED = {"EXPIRED", "OUT_OF_BOUNDS_NO_POE", "OUT_OF_BOUNDS_NOT_REVOKED"}
 _REVOKED = {"REVOKED", "REVOKED_NO_POE", "REVOKED_CA_NO_POE"}
+
+
+@dataclass(frozen=True)
+class VisibleSignature:
+    """A visible signature field: where (`page` 0-based, `box` (x1, y1, x2, y2) in PDF points, e.g. a
+    `documents.SignatureBox`) and who (`signer`, `agency`); the time is the signing moment in Vietnam."""
+
+    page: int
+    box: tuple[float, float, float, float]
+    signer: str
+    agency: str = ""
+
+
+STAMP_LINE_CHARS = 44  # the stamp is scaled down to its box: wrap long names rather than shrink everything
+
+
+def _stamp_lines(label: str, text: str) -> str:
+    return "\n".join(textwrap.wrap(f"{label}: {text}", STAMP_LINE_CHARS, subsequent_indent="  ")
+                     or [f"{label}:"])
+
+
+# What the stamp may need: Latin, Vietnamese letters (precomposed and combining marks), punctuation, "₫".
+STAMP_UNICODES = (*range(0x20, 0x250), *range(0x300, 0x324), *range(0x1EA0, 0x1F00), *range(0x2000, 0x2070), 0x20AB)
+
+
+@lru_cache(maxsize=1)
+def stamp_font() -> Path:
+    """The documents' font (DejaVu Sans) cut to the stamp's letters and rescaled to 1000 units per em, cached in
+    the temporary folder. pyHanko's glyph accumulator writes the glyph widths in the font's own units while
+    PDF reads them in thousandths of an em: a 2048-unit font such as DejaVu Sans would be drawn letter-spaced
+    and overflow its box. Built once per machine (a few seconds), then read from the cache."""
+    source = find_font_files()[0]
+    info = source.stat()
+    cached = Path(tempfile.gettempdir()) / "motcua-fonts" / f"{source.stem}-{info.st_size}-{int(info.st_mtime)}-stamp.ttf"
+    if cached.is_file():
+        return cached
+    font = TTFont(str(source))
+    options = subset.Options()
+    options.layout_features = ["*"]
+    options.name_IDs = ["*"]
+    options.notdef_outline = True
+    options.hinting = False
+    subsetter = subset.Subsetter(options)
+    subsetter.populate(unicodes=STAMP_UNICODES)
+    subsetter.subset(font)
+    if font["head"].unitsPerEm != 1000:
+        scale_upem(font, 1000)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_suffix(f".{os.getpid()}.part")
+    font.save(str(partial))
+    os.replace(partial, cached)  # atomic: a concurrent builder writes the same bytes
+    return cached
+
+
+def _stamp(visible: VisibleSignature, at: dt.datetime) -> TextStampStyle:
+    lines = [_stamp_lines("Ký bởi", visible.signer)]
+    if visible.agency:
+        lines.append(_stamp_lines("Cơ quan", visible.agency))
+    lines.append(f"Thời gian ký: {at.astimezone(LOCAL_TZ):%d/%m/%Y %H:%M}")
+    red = (0.75, 0.05, 0.05)
+    return TextStampStyle(
+        stamp_text="\n".join(lines).replace("%", "%%"),  # names are data, never interpolation parameters
+        text_box_style=TextBoxStyle(font=GlyphAccumulatorFactory(str(stamp_font())), font_size=9,
+                                    leading=12, text_color=red),
+        border_width=1,
+        border_color=red,
+    )
 
 
 class SigningError(Exception):
@@ -73,8 +154,10 @@ def sign_pdf(
     field_name: str = DEFAULT_FIELD,
     contact_info: str | None = None,
     timestamper=None,
+    visible: VisibleSignature | None = None,
 ) -> bytes:
-    """Return `pdf_bytes` with an incremental update holding a PAdES signature in field `field_name`."""
+    """Return `pdf_bytes` with an incremental update holding a PAdES signature in field `field_name`,
+    visible over `visible.box` when given (a new field created there; invisible otherwise)."""
     cert = getattr(signer, "signing_cert", None)
     if cert is not None:
         _check_certificate_period(load_certificate(cert))
@@ -92,7 +175,12 @@ def sign_pdf(
         subfilter=fields.SigSeedSubFilter.PADES,
         md_algorithm="sha256",
     )
-    pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=timestamper)
+    extra = {}
+    if visible is not None:
+        extra["new_field_spec"] = fields.SigFieldSpec(sig_field_name=field_name, on_page=visible.page,
+                                                      box=tuple(visible.box))
+        extra["stamp_style"] = _stamp(visible, dt.datetime.now(dt.UTC))
+    pdf_signer = signers.PdfSigner(meta, signer=signer, timestamper=timestamper, **extra)
     try:
         output = pdf_signer.sign_pdf(writer)
     except (PyHankoSigningError, PdfError) as exc:

@@ -30,6 +30,7 @@ from motcua.feedback.models import Feedback
 from motcua.indicators.service import index_json
 from motcua.interchange.importer import import_folder
 from motcua.interchange.models import ImportBatch
+from motcua.office.result_templates import load_templates
 from motcua.plans.seeding import load_plan
 from motcua.targets.seed import seed_demo_targets
 from motcua.units.models import Unit
@@ -52,6 +53,7 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0, interactive=False)
         load_reference()
         load_forms()  # the application forms of the procedures offered online (new versions only)
+        load_templates()  # the result templates (after the forms: their answers are checked against them)
         load_plan()  # the Decision 1565 plan of seed 003 and its tasks (motcua/plans/data), idempotent
         if reset:
             flush_demo_records()
