@@ -5,7 +5,6 @@ Every function here is one change, made whole or not at all; errors are `Applica
 """
 
 import hashlib
-import uuid
 from datetime import datetime
 
 from django.conf import settings
@@ -20,6 +19,7 @@ from motcua.applications.models import Draft, DraftAttachment
 from motcua.catalog.models import Authority, OnlineLevel
 from motcua.datastore.store import StoreError, stored_result
 from motcua.lib.filetypes import HEAD_BYTES, PDF, UploadRefused, check_upload
+from motcua.lib.storedfiles import StoredFiles
 
 KIND_NAMES = {"pdf": PDF.content_type, "jpeg": "image/jpeg", "png": "image/png"}
 
@@ -90,22 +90,18 @@ def _component(draft: Draft, key: str) -> formdef.ComponentSpec:
 
 def _store_file(draft: Draft, key: str, content: bytes, content_type: str, extension: str, *, original_name: str,
                 stored_result_code: str = "") -> DraftAttachment:
-    name = default_storage.save(f"drafts/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.{extension}",
-                                ContentFile(content))
-    try:
-        with transaction.atomic():
-            for old in DraftAttachment.objects.filter(draft=draft, component=key):
-                old.delete()
-                transaction.on_commit(lambda old_name=old.file.name: default_storage.delete(old_name))
-            attachment = DraftAttachment(draft=draft, component=key, content_type=content_type, size=len(content),
-                                         sha256=hashlib.sha256(content).hexdigest(), original_name=original_name[:255],
-                                         stored_result_code=stored_result_code)
-            attachment.file.name = name
-            attachment.save()
-            Draft.objects.filter(pk=draft.pk).update(updated_at=timezone.now())
-    except BaseException:
-        default_storage.delete(name)
-        raise
+    files = StoredFiles()  # the file before the transaction that records it (lib/storedfiles.py)
+    name = files.save("drafts", extension, ContentFile(content))
+    with files.recording():
+        for old in DraftAttachment.objects.filter(draft=draft, component=key):
+            old.delete()
+            transaction.on_commit(lambda old_name=old.file.name: default_storage.delete(old_name))
+        attachment = DraftAttachment(draft=draft, component=key, content_type=content_type, size=len(content),
+                                     sha256=hashlib.sha256(content).hexdigest(), original_name=original_name[:255],
+                                     stored_result_code=stored_result_code)
+        attachment.file.name = name
+        attachment.save()
+        Draft.objects.filter(pk=draft.pk).update(updated_at=timezone.now())
     return attachment
 
 

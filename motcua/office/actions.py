@@ -17,7 +17,6 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -29,6 +28,7 @@ from motcua.dossiers.lifecycle import ConcurrentChange, TransitionError, create_
 from motcua.dossiers.models import Dossier, DossierComponent, Handover
 from motcua.dossiers.numbering import next_dossier_code
 from motcua.lib.filetypes import PDF, FileKind
+from motcua.lib.storedfiles import StoredFiles
 from motcua.lib.workingtime import LOCAL_TZ, time_limit_amount
 from motcua.notify.notices import notify_applicant, recipients
 from motcua.office.clock import clock_of
@@ -135,21 +135,9 @@ def _release_current_step(dossier: Dossier, at: datetime) -> None:
     Handover.objects.filter(dossier=dossier, released_at__isnull=True).update(released_at=at)
 
 
-class _StoredFiles:
-    """Files written during an action, deleted again if its transaction does not commit."""
-
-    def __init__(self):
-        self.names = []
-
-    def save(self, prefix: str, kind: FileKind, content) -> str:
-        name = default_storage.save(f"{prefix}/{timezone.localdate():%Y/%m}/{uuid.uuid4().hex}.{kind.extension}",
-                                    content)
-        self.names.append(name)
-        return name
-
-    def discard(self):
-        for name in self.names:
-            default_storage.delete(name)
+def _save_upload(files: StoredFiles, component: ComponentInput) -> str:
+    component.upload.seek(0)
+    return files.save("components", component.kind.extension, component.upload)
 
 
 def do_receive(*, actor, procedure, unit, received_by, applicant: Applicant, components: list[ComponentInput],
@@ -158,45 +146,35 @@ def do_receive(*, actor, procedure, unit, received_by, applicant: Applicant, com
     authority: the desk and the competent unit may differ). With `refusal_reason`, the dossier is
     recorded and refused at once (phiếu từ chối tiếp nhận)."""
     at = at or timezone.now()
-    files = _StoredFiles()
-    try:
-        with transaction.atomic():
-            _consume_token(token, actor)
-            due = DeadlinePolicy().due(ProcedureLimit.of(procedure), unit.code, at, online=False)
-            held = [c for c in components if c.upload is not None or c.paper]
-            digitized = bool(held) and all(c.upload is not None for c in held)
-            stored = []  # the files first: a failure from here on discards them with the rolled-back rows
-            for component in held:
-                if component.upload is not None:
-                    component.upload.seek(0)
-                    stored.append(files.save("components", component.kind, component.upload))
-                else:
-                    stored.append(None)
-            # The lifecycle saves the dossier in its first status ("desk": received) with its event.
-            dossier = create_dossier(Dossier(
-                code=next_dossier_code(received_by.code, at.astimezone(LOCAL_TZ).date()),
-                procedure=procedure, unit=unit, received_by=received_by, channel=Channel.IN_PERSON,
-                full_online=False, received_at=at, due_at=due, due_given=True,
-                fee_vnd=procedure.fee_vnd, digitized=digitized, holder=unit,
-                applicant_name=applicant.name, applicant_id_number=applicant.id_number,
-                applicant_phone=applicant.phone, applicant_address=applicant.address,
-                applicant_email=applicant.email),
-                "desk", actor=actor, at=at, data={"received_by": received_by.code, "unit": unit.code}).dossier
-            for component, name in zip(held, stored, strict=True):
-                row = DossierComponent(dossier=dossier, name=component.name, digitized=component.upload is not None)
-                if name is not None:
-                    row.file.name = name
-                    row.content_type = component.kind.content_type
-                row.save()
-            Handover.objects.create(dossier=dossier, unit=unit, received_at=at, due_at=due)
-            if refusal_reason:
-                _release_current_step(dossier, at)
-                transition(dossier, "refuse", actor=actor, note=refusal_reason, at=at)
-            else:
-                notify_applicant(dossier, "receipt", {}, at)
-    except BaseException:
-        files.discard()
-        raise
+    held = [c for c in components if c.upload is not None or c.paper]
+    digitized = bool(held) and all(c.upload is not None for c in held)
+    files = StoredFiles()  # the files before the transaction that records them (lib/storedfiles.py)
+    stored = [_save_upload(files, component) if component.upload is not None else None for component in held]
+    with files.recording():
+        _consume_token(token, actor)
+        due = DeadlinePolicy().due(ProcedureLimit.of(procedure), unit.code, at, online=False)
+        # The lifecycle saves the dossier in its first status ("desk": received) with its event.
+        dossier = create_dossier(Dossier(
+            code=next_dossier_code(received_by.code, at.astimezone(LOCAL_TZ).date()),
+            procedure=procedure, unit=unit, received_by=received_by, channel=Channel.IN_PERSON,
+            full_online=False, received_at=at, due_at=due, due_given=True,
+            fee_vnd=procedure.fee_vnd, digitized=digitized, holder=unit,
+            applicant_name=applicant.name, applicant_id_number=applicant.id_number,
+            applicant_phone=applicant.phone, applicant_address=applicant.address,
+            applicant_email=applicant.email),
+            "desk", actor=actor, at=at, data={"received_by": received_by.code, "unit": unit.code}).dossier
+        for component, name in zip(held, stored, strict=True):
+            row = DossierComponent(dossier=dossier, name=component.name, digitized=component.upload is not None)
+            if name is not None:
+                row.file.name = name
+                row.content_type = component.kind.content_type
+            row.save()
+        Handover.objects.create(dossier=dossier, unit=unit, received_at=at, due_at=due)
+        if refusal_reason:
+            _release_current_step(dossier, at)
+            transition(dossier, "refuse", actor=actor, note=refusal_reason, at=at)
+        else:
+            notify_applicant(dossier, "receipt", {}, at)
     return dossier
 
 
@@ -275,19 +253,16 @@ def do_complete_supplement(dossier: Dossier, *, actor, version: int | None, note
                            component: ComponentInput | None = None, at=None) -> Dossier:
     at = at or timezone.now()
     _expect_version(dossier, version)
-    files = _StoredFiles()
-    try:
-        with transaction.atomic():
-            transition(dossier, "complete_supplement", actor=actor, note=note, at=at)
-            if component is not None and component.upload is not None:
-                component.upload.seek(0)
-                row = DossierComponent(dossier=dossier, name=component.name, digitized=True,
-                                       content_type=component.kind.content_type)
-                row.file.name = files.save("components", component.kind, component.upload)
-                row.save()
-    except BaseException:
-        files.discard()
-        raise
+    files = StoredFiles()
+    uploaded = component is not None and component.upload is not None
+    name = _save_upload(files, component) if uploaded else None
+    with files.recording():
+        transition(dossier, "complete_supplement", actor=actor, note=note, at=at)
+        if uploaded:
+            row = DossierComponent(dossier=dossier, name=component.name, digitized=True,
+                                   content_type=component.kind.content_type)
+            row.file.name = name
+            row.save()
     return dossier
 
 
@@ -355,24 +330,20 @@ def do_approve_and_sign(dossier: Dossier, *, actor, version: int | None, signed_
     at = at or timezone.now()
     check_signable(dossier, version)
     code = result_code(dossier)
-    files = _StoredFiles()
-    try:
-        with transaction.atomic():
-            transition(dossier, "sign_result", actor=actor, at=at,
-                       changes={"e_result_code": code, "e_result_issued_at": at},
-                       data={"result_code": code, "signer": signer_name, **(signing or {})})
-            name = files.save("results", PDF, ContentFile(signed_pdf))
-            result = DossierResult(dossier=dossier, code=code, sha256=hashlib.sha256(signed_pdf).hexdigest(),
-                                   signer_name=signer_name, signed_by=actor, issued_at=at)
-            result.file.name = name
-            result.save()
-            report_result(result_code=code, dossier_code=dossier.code, procedure=dossier.procedure.code,
-                          id_number=dossier.applicant_id_number, issued_at=at, sha256=result.sha256,
-                          file_name=name, at=at)
-            notify_applicant(dossier, "result", {"result_code": code}, at)
-    except BaseException:
-        files.discard()
-        raise
+    files = StoredFiles()
+    name = files.save("results", PDF.extension, ContentFile(signed_pdf))
+    with files.recording():
+        transition(dossier, "sign_result", actor=actor, at=at,
+                   changes={"e_result_code": code, "e_result_issued_at": at},
+                   data={"result_code": code, "signer": signer_name, **(signing or {})})
+        result = DossierResult(dossier=dossier, code=code, sha256=hashlib.sha256(signed_pdf).hexdigest(),
+                               signer_name=signer_name, signed_by=actor, issued_at=at)
+        result.file.name = name
+        result.save()
+        report_result(result_code=code, dossier_code=dossier.code, procedure=dossier.procedure.code,
+                      id_number=dossier.applicant_id_number, issued_at=at, sha256=result.sha256,
+                      file_name=name, at=at)
+        notify_applicant(dossier, "result", {"result_code": code}, at)
     return result
 
 

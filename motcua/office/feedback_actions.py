@@ -10,13 +10,11 @@ from __future__ import annotations
 import hashlib
 import logging
 import re
-import uuid
 from dataclasses import dataclass
 from datetime import datetime
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,6 +25,7 @@ from motcua.feedback.constants import About, Channel
 from motcua.feedback.lifecycle import ConcurrentChange, TransitionError
 from motcua.feedback.masking import mask_personal_data
 from motcua.feedback.models import Feedback
+from motcua.lib.storedfiles import StoredFiles
 from motcua.lib.vnformat import long_moment, padded_date
 from motcua.lib.workingtime import LOCAL_TZ
 from motcua.notify.notices import KINDS, SMS_MAX_CHARS
@@ -228,18 +227,14 @@ def do_answer(item: Feedback, *, actor, text: str, signed_pdf: bytes, signer_nam
     (`signed_answer`), outside the transaction, because signing is slow and touches no table."""
     check_answerable(item, text, version)
     at = at or timezone.now()
-    name = default_storage.save(f"feedback/{at.astimezone(LOCAL_TZ):%Y/%m}/{uuid.uuid4().hex}.pdf",
-                                ContentFile(signed_pdf))
-    try:
-        with transaction.atomic():
-            digest = hashlib.sha256(signed_pdf).hexdigest()
-            lifecycle.transition(item, "answer", actor=actor, at=at, changes={
-                "answer_text": text.strip(), "answer_file": name, "answer_sha256": digest,
-                "answer_signer": signer_name}, data={"sha256": digest, "signer": signer_name})
-            notify_submitter(item, ANSWERED, at)
-    except BaseException:
-        default_storage.delete(name)
-        raise
+    files = StoredFiles()  # the file before the transaction that records it (lib/storedfiles.py)
+    name = files.save("feedback", "pdf", ContentFile(signed_pdf), day=at.astimezone(LOCAL_TZ).date())
+    with files.recording():
+        digest = hashlib.sha256(signed_pdf).hexdigest()
+        lifecycle.transition(item, "answer", actor=actor, at=at, changes={
+            "answer_text": text.strip(), "answer_file": name, "answer_sha256": digest,
+            "answer_signer": signer_name}, data={"sha256": digest, "signer": signer_name})
+        notify_submitter(item, ANSWERED, at)
     return item
 
 

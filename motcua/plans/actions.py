@@ -9,7 +9,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from motcua.lib.filetypes import HEAD_BYTES, UploadRefused, check_upload
+from motcua.lib.filetypes import HEAD_BYTES, JPEG, PDF, PNG, UploadRefused, check_upload
+from motcua.lib.storedfiles import StoredFiles
 from motcua.plans.access import can_update, plan_unit
 from motcua.plans.models import Evidence, Task, TaskEvent, TaskUpdate
 
@@ -54,15 +55,18 @@ def checked_upload(upload) -> str:
     return kind.content_type
 
 
-@transaction.atomic
 def add_evidence(task: Task, actor, upload, note: str = "", at: datetime | None = None) -> Evidence:
     at = at or timezone.now()
     unit = _lead_unit(actor, task)
     content_type = checked_upload(upload)
     evidence = Evidence(task=task, unit=unit, name=upload.name[:255], content_type=content_type, size=upload.size,
                         note=(note or "").strip()[:300], at=at, by=actor)
-    evidence.file.save(upload.name, upload, save=False)
-    evidence.save()
-    TaskEvent.objects.create(plan_id=task.plan_id, task=task, unit=unit, kind=TaskEvent.Kind.EVIDENCE, at=at,
-                             actor=actor, data={"evidence": evidence.pk, "name": evidence.name})
+    # The file before the transaction that records it (lib/storedfiles.py): no row without its file.
+    files = StoredFiles()
+    extension = next((kind.extension for kind in (PDF, PNG, JPEG) if kind.content_type == content_type), "bin")
+    evidence.file.name = files.save("plans/evidence", extension, upload)
+    with files.recording():
+        evidence.save()
+        TaskEvent.objects.create(plan_id=task.plan_id, task=task, unit=unit, kind=TaskEvent.Kind.EVIDENCE, at=at,
+                                 actor=actor, data={"evidence": evidence.pk, "name": evidence.name})
     return evidence
