@@ -29,6 +29,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.humanize",
+    # The administrators' second factor: authenticator-app (TOTP) devices and recovery codes.
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "motcua.core",
     "motcua.changes",
     "motcua.outbox",
@@ -70,6 +74,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # `request.user.is_verified()`: whether this session passed the second factor (motcua/office/security.py).
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "motcua.office.middleware.SecurityHeadersMiddleware",
@@ -144,6 +150,12 @@ LOGIN_REDIRECT_URL = "office:queue"
 LOGOUT_REDIRECT_URL = "login"
 SESSION_COOKIE_AGE = 15 * 60  # expire after 15 idle minutes
 SESSION_SAVE_EVERY_REQUEST = True
+# The label authenticator apps show next to the account.
+OTP_TOTP_ISSUER = "motcua Thái Nguyên"
+# django-otp's own per-device throttle (waits of 1, 2, 4… s) is off: wrong codes count in the login lockout
+# (per username and address, office/security.py), which a device-wide wait would let anyone trigger.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
 SESSION_COOKIE_HTTPONLY = True
 CSRF_COOKIE_HTTPONLY = True
 SECURE_CONTENT_TYPE_NOSNIFF = True

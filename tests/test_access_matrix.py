@@ -28,10 +28,10 @@ from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from motcua.applications.models import Draft, FormDefinition
-from motcua.office.security import OTP_SESSION_KEY
 from tests.feedback.conftest import file_item
 from tests.office.conftest import media_root, password_hash, receive, world  # noqa: F401
 from tests.portal.conftest import portal_world  # noqa: F401
+from tests.secondfactor import pass_second_factor
 
 pytestmark = pytest.mark.django_db
 
@@ -286,10 +286,7 @@ def _clients(people) -> dict:
     for role in ROLES:
         client = clients[role] = Client(REMOTE_ADDR=address)
         if role != "anonymous":
-            client.force_login(getattr(people, role))
-            session = client.session
-            session[OTP_SESSION_KEY] = True  # the administrator's second factor
-            session.save()
+            pass_second_factor(client, getattr(people, role))  # the administrator's second factor too
     return clients
 
 

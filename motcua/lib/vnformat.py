@@ -2,20 +2,32 @@
 "1.234.567 đồng", "08 giờ 15 phút, ngày 05/11/2025".
 
 The one place for the formatting shared by pages, PDFs, spreadsheets and messages, so that a number or a
-date reads the same everywhere. Timestamps are shown in Vietnam's time (`local_day`, `long_moment`)
-unless said otherwise. Values are exact (`Decimal`, `Fraction`, `int`) or floats from the index
-JSON, which are converted through their shortest repr (0.9649 stays 0.9649). Pure, no web imports.
+date reads the same everywhere. Timestamps are shown in Vietnam's time (`local_day`, `local_moment`,
+`long_moment`) unless said otherwise. Values are exact (`Decimal`, `Fraction`, `int`) or floats from the
+index JSON, which are converted through their shortest repr (0.9649 stays 0.9649). Pure, no web imports.
+
+Grouping, decimal and minus symbols, rounding and date fields are Babel's, with the 'vi' locale (CLDR).
+The patterns are given explicitly, because CLDR's defaults for 'vi' are not what the province's tables
+print: its percent pattern has no decimals ("96%", not "96,49%"), its short date has a two-digit year
+("2/9/25"), its money sign is "₫" (documents write "đồng"), and Babel rounds half to even (0,125 -> "0,12")
+where the reports round half up ("0,13"), so the formats run in a decimal context that rounds half up.
 """
 
 from __future__ import annotations
 
 from datetime import date, datetime
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from fractions import Fraction
+from functools import lru_cache
+
+from babel import Locale
+from babel.dates import format_date, format_datetime
+from babel.numbers import NumberPattern, parse_pattern
 
 from motcua.lib.workingtime import LOCAL_TZ
 
 DASH = "—"
+LOCALE = Locale("vi")
 
 
 def to_decimal(value) -> Decimal:
@@ -33,48 +45,51 @@ def to_decimal(value) -> Decimal:
     return Decimal(str(value))
 
 
+@lru_cache(maxsize=64)
+def _pattern(places: int, sign: bool, suffix: str = "") -> NumberPattern:
+    """"#,##0.00" (with "%" for percentages; "+…;-…" when positive values carry their sign)."""
+    body = "#,##0" + ("." + "0" * places if places else "") + suffix
+    return parse_pattern(f"+{body};-{body}" if sign else body)
+
+
+def _apply(pattern: NumberPattern, value: Decimal) -> str:
+    with localcontext(rounding=ROUND_HALF_UP):
+        text = pattern.apply(value, LOCALE)
+    if text[0] in "+-" and not text.strip("+-0.,%"):
+        return text[1:]  # zero after rounding has no sign: never "-0,00" nor "+0,00"
+    return text
+
+
 def number(value, places: int = 0, sign: bool = False) -> str:
     """`value` with `places` decimals (half up), "." between thousands and "," before the decimals;
     `sign` adds "+" to positive values. None is "—"."""
     if value is None:
         return DASH
-    amount = to_decimal(value).quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
-    if amount == 0:
-        amount = abs(amount)  # never "-0,00"
-    whole, _, decimals = f"{abs(amount):f}".partition(".")
-    groups = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    text = ".".join(groups) + ("," + decimals if decimals else "")
-    if amount < 0:
-        return "-" + text
-    return ("+" + text) if sign and amount > 0 else text
+    return _apply(_pattern(places, sign), to_decimal(value))
 
 
 def percent(rate, places: int = 2, sign: bool = False) -> str:
     """A rate (a fraction, 0.9649) as a percentage: "96,49%"; None is "—"."""
     if rate is None:
         return DASH
-    return number(to_decimal(rate) * 100, places, sign) + "%"
+    return _apply(_pattern(places, sign, "%"), to_decimal(rate))
 
 
 def short_date(day: date) -> str:
     """"29/9/2025", as the province's tables write dates."""
-    return f"{day.day}/{day.month}/{day.year}"
+    return format_date(day, "d/M/y", locale=LOCALE)
 
 
 def padded_date(day: date) -> str:
     """"29/09/2025"."""
-    return f"{day.day:02d}/{day.month:02d}/{day.year}"
+    return format_date(day, "dd/MM/y", locale=LOCALE)
 
 
 def moment(at: datetime | str) -> str:
     """"23:59 15/11/2026" in the time the timestamp is written with (the index writes local time)."""
     if isinstance(at, str):
         at = datetime.fromisoformat(at)
-    return f"{at:%H:%M} {padded_date(at.date())}"
+    return format_datetime(at, "HH:mm dd/MM/y", locale=LOCALE)
 
 
 def local_day(at: datetime) -> str:
@@ -92,8 +107,7 @@ def long_moment(at: datetime | None) -> str:
     """"08 giờ 15 phút, ngày 05/11/2025" in Vietnam's time, as slips and letters write it."""
     if at is None:
         return DASH
-    local = at.astimezone(LOCAL_TZ)
-    return f"{local:%H} giờ {local:%M} phút, ngày {padded_date(local.date())}"
+    return format_datetime(at.astimezone(LOCAL_TZ), "HH 'giờ' mm 'phút, ngày' dd/MM/y", locale=LOCALE)
 
 
 def money(amount: int) -> str:

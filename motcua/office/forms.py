@@ -49,7 +49,7 @@ class LoginForm(forms.Form):
 
 
 class OtpForm(forms.Form):
-    code = forms.CharField(label=gettext_lazy("Mã xác thực (6 chữ số)"), max_length=8,
+    code = forms.CharField(label=gettext_lazy("Mã xác thực (6 chữ số) hoặc mã dự phòng"), max_length=16,
                            widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}))
 
 

@@ -1,9 +1,11 @@
-"""Back-office records: login throttling, administrators' TOTP devices, one-time form tokens and the
-signed electronic results."""
+"""Back-office records: login throttling, one-time form tokens and the signed electronic results (the
+administrators' second-factor devices are django-otp's, office/security.py)."""
 
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 
 class LoginThrottle(models.Model):
@@ -30,21 +32,22 @@ class LoginThrottle(models.Model):
         return f"{self.username} ({self.source})"
 
 
-class TotpDevice(models.Model):
-    """An administrator's authenticator app (RFC 6238 secret); `last_step` refuses a replayed code."""
-
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="totp_device")
-    secret = models.CharField(max_length=64)
-    confirmed = models.BooleanField(default=False)
-    last_step = models.BigIntegerField(default=0)
-    created_at = models.DateTimeField(auto_now_add=True)
+class AuthenticatorApp(TOTPDevice):
+    """django-otp's TOTP device under its Vietnamese name in the admin (office/admin.py)."""
 
     class Meta:
-        verbose_name = _("thiết bị xác thực hai lớp")
-        verbose_name_plural = _("thiết bị xác thực hai lớp")
+        proxy = True
+        verbose_name = _("ứng dụng xác thực")
+        verbose_name_plural = _("ứng dụng xác thực")
 
-    def __str__(self):
-        return str(self.user)
+
+class RecoveryCodes(StaticDevice):
+    """django-otp's static device, a set of one-time recovery codes, under its Vietnamese name in the admin."""
+
+    class Meta:
+        proxy = True
+        verbose_name = _("bộ mã dự phòng")
+        verbose_name_plural = _("bộ mã dự phòng")
 
 
 class SubmissionToken(models.Model):

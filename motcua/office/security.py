@@ -1,16 +1,24 @@
-"""Login hardening: lockout after repeated failures and the administrators' second factor (TOTP)."""
+"""Login hardening: lockout after repeated failures and the administrators' second factor (TOTP).
+
+The second factor is django-otp's: an authenticator app is an `otp_totp.TOTPDevice` (RFC 6238, one step
+of tolerance either side, a used step never accepted twice), recovery codes are `otp_static` tokens, and
+a session that passed it carries the device (`django_otp.login`), read back by its `OTPMiddleware` as
+`request.user.is_verified()`.
+"""
 
 import logging
+from base64 import b32encode
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from motcua.core.models import Role
-from motcua.lib import totp
 from motcua.lib.clientaddress import client_address
-from motcua.office.models import LoginThrottle, TotpDevice
+from motcua.office.models import LoginThrottle
 
 logger = logging.getLogger("motcua.security")
 
@@ -26,7 +34,7 @@ FAILURE_WINDOW = timedelta(minutes=15)
 # An account that fails from this many addresses within the window is being guessed at from many
 # machines: an alarm is logged (once per window) for the administrators, nobody is locked out.
 ALARM_SOURCES = 5
-OTP_SESSION_KEY = "office_otp_verified"
+DEVICE_NAME = "Ứng dụng xác thực"
 PENDING_SESSION_KEY = "office_pending_login"
 PENDING_MAX_AGE = timedelta(minutes=5)
 
@@ -130,22 +138,48 @@ def otp_satisfied(request) -> bool:
     user = request.user
     if not user.is_authenticated:
         return False
-    return not needs_second_factor(user) or request.session.get(OTP_SESSION_KEY) is True
+    return not needs_second_factor(user) or user.is_verified()
 
 
-def device_for(user) -> TotpDevice:
-    """The user's device, created unconfirmed (with a fresh secret) on the first login that needs it."""
-    device, _ = TotpDevice.objects.get_or_create(user=user, defaults={"secret": totp.new_secret()})
-    return device
+def device_for(user) -> TOTPDevice:
+    """The user's authenticator device: the confirmed one, else one created unconfirmed (with a fresh
+    secret) on the first login that needs it."""
+    device = (TOTPDevice.objects.devices_for_user(user, confirmed=None)
+              .order_by("-confirmed", "pk").first())
+    return device or TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
 
 
-def verify_code(device: TotpDevice, code: str, now=None) -> bool:
-    """Accept a code once: the step must match and be newer than the last accepted one (no replay)."""
-    now = now or timezone.now()
-    step = totp.matching_step(device.secret, code, now.timestamp())
-    if step is None or step <= device.last_step:
+def secret_of(device: TOTPDevice) -> str:
+    """The device's secret in base32, as authenticator apps take it when typed in by hand."""
+    return b32encode(device.bin_key).decode("ascii").rstrip("=")
+
+
+def verify_code(device: TOTPDevice, code: str) -> bool:
+    """Accept a code once: django-otp refuses a step at or before the last accepted one (no replay); the
+    device row is locked meanwhile so that two tabs posting the same code cannot both succeed. The first
+    accepted code confirms an enrolment."""
+    code = (code or "").strip().replace(" ", "")
+    if len(code) != device.digits or not code.isdigit():
         return False
-    # Compare-and-update so that two tabs posting the same code cannot both succeed.
-    updated = TotpDevice.objects.filter(pk=device.pk, last_step=device.last_step).update(
-        last_step=step, confirmed=True)
-    return updated == 1
+    with transaction.atomic():
+        locked = TOTPDevice.objects.select_for_update().get(pk=device.pk)
+        if not locked.verify_token(code):
+            return False
+        if not locked.confirmed:
+            locked.confirmed = True
+            locked.save(update_fields=["confirmed"])
+    device.refresh_from_db()
+    return True
+
+
+def recovery_device(user, code: str) -> StaticDevice | None:
+    """The recovery-code device (issued by another administrator in the admin) that accepts `code`, used
+    up by it; None when the code is no recovery code of this user."""
+    code = (code or "").strip().replace(" ", "").lower()
+    if not code:
+        return None
+    with transaction.atomic():
+        for device in StaticDevice.objects.devices_for_user(user, confirmed=True).select_for_update():
+            if device.verify_token(code):
+                return device
+    return None

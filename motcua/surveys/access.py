@@ -2,8 +2,8 @@
 administrators). Any other officer or a citizen gets 403; someone not signed in goes to the login.
 
 Surveys sit below the back office in the layers, so the office's `office_required` cannot be imported
-here; its second-factor rule for administrators is read from the same session key
-(`motcua.office.security.OTP_SESSION_KEY`; tests/surveys/test_access.py checks that they agree).
+here; whether an administrator passed the second factor is asked of django-otp, as the office does
+(`request.user.is_verified()`, set by its OTPMiddleware from the device the code page logged in).
 """
 
 from functools import wraps
@@ -16,7 +16,6 @@ from django.urls import reverse
 from motcua.core.models import Role
 
 DEFINERS = frozenset({Role.PROVINCIAL_MONITOR, Role.ADMINISTRATOR})
-OTP_SESSION_KEY = "office_otp_verified"
 
 
 def role_of(user) -> str | None:
@@ -40,7 +39,7 @@ def definer_required(view):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path() if request.method in ("GET", "HEAD")
                                      else reverse("surveys:list"))
-        if _needs_second_factor(request.user) and request.session.get(OTP_SESSION_KEY) is not True:
+        if _needs_second_factor(request.user) and not request.user.is_verified():
             return redirect("office:otp")
         if not may_define(request.user):
             raise PermissionDenied

@@ -50,3 +50,29 @@ def test_instants_are_written_in_vietnams_time_whatever_their_offset():
     assert long_moment(utc) == "00 giờ 30 phút, ngày 05/11/2025"
     assert long_moment(None) == "—"
     assert money(1234567) == "1.234.567 đồng"
+
+
+def test_the_conventions_the_province_s_tables_print():
+    """Where CLDR's defaults for Vietnamese differ from the documents: decimals in percentages, four-digit
+    years, "đồng" rather than "₫", and halves rounded up (not to even) in numbers and percentages alike."""
+    assert vnformat.percent(Decimal("0.96485")) == "96,49%"
+    assert vnformat.percent(Decimal("0.96475")) == "96,48%"
+    assert vnformat.percent(Decimal("0.5")) == "50,00%" and vnformat.percent(2) == "200,00%"
+    assert vnformat.percent(Decimal("-0.00004"), sign=True) == "0,00%"
+    assert vnformat.percent(Decimal("0.123456"), places=1) == "12,3%"
+    assert vnformat.number(Decimal("2.5")) == "3" and vnformat.number(Decimal("3.5")) == "4"
+    assert vnformat.number(Decimal("-2.5")) == "-3"
+    assert vnformat.number(-1234567) == "-1.234.567" and vnformat.number(999) == "999"
+    assert vnformat.number(1000) == "1.000" and vnformat.number(12345678901) == "12.345.678.901"
+    assert vnformat.number(Decimal("1234.5"), 1, True) == "+1.234,5"
+    assert vnformat.money(0) == "0 đồng" and vnformat.money(-50000) == "-50.000 đồng"
+    assert vnformat.short_date(date(2026, 11, 25)) == "25/11/2026"
+    assert vnformat.short_date(date(2026, 1, 5)) == "5/1/2026" and vnformat.padded_date(date(2026, 1, 5)) == "05/01/2026"
+
+
+def test_a_moment_keeps_the_offset_it_is_written_with():
+    from datetime import datetime
+
+    assert vnformat.moment("2026-11-25T07:05:00+02:00") == "07:05 25/11/2026"
+    assert vnformat.moment(datetime(2026, 11, 25, 7, 5)) == "07:05 25/11/2026"  # naive: as written
+    assert vnformat.long_moment(datetime.fromisoformat("2026-11-25T16:05:00-05:00")) == "04 giờ 05 phút, ngày 26/11/2026"

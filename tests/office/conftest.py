@@ -152,11 +152,8 @@ def client_of(client):
     """`client_of(user)`: a test client logged in as `user` (second factor marked done for administrators)."""
     from django.test import Client
 
+    from tests.secondfactor import pass_second_factor
+
     def make(user):
-        c = Client()
-        c.force_login(user)
-        session = c.session
-        session["office_otp_verified"] = True
-        session.save()
-        return c
+        return pass_second_factor(Client(), user)
     return make

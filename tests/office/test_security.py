@@ -1,18 +1,20 @@
 """Logins, second factor, lockout, idle sessions, headers and CSRF."""
 
+import base64
 import re
 from datetime import timedelta
 
+import pyotp
 import pytest
 import time_machine
 from django.conf import settings
 from django.contrib.auth.hashers import get_hasher
 from django.test import Client
 from django.utils import timezone
+from django_otp.plugins.otp_static.models import StaticDevice
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from motcua.dossiers.models import DossierEvent
-from motcua.lib import totp
-from motcua.office.models import TotpDevice
 from tests.office.conftest import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -69,21 +71,73 @@ def test_administrators_need_a_totp_code_after_the_password(world, client):
     assert not _logged_in(client)  # the password alone logs nobody in
     assert client.get("/hang-doi/").status_code == 302
     page = client.get("/dang-nhap/ma-xac-thuc/").content.decode()
-    secret = TotpDevice.objects.get(user=world.admin).secret
-    assert secret in page  # first login: enrolment, with the secret and its QR code
+    # First login: enrolment, with the secret typed by hand (base32) and its QR code.
+    secret = re.search(r"<code>([A-Z2-7]{32})</code>", page).group(1)
     assert client.get("/dang-nhap/ma-xac-thuc/ma-qr.svg")["Content-Type"] == "image/svg+xml"
     assert client.post("/dang-nhap/ma-xac-thuc/", {"code": "000000"}).status_code == 400
     assert not _logged_in(client)
-    code = totp.code_at(secret, timezone.now().timestamp())
+    # The code an authenticator app shows, computed by another implementation than the server's.
+    code = pyotp.TOTP(secret).now()
     response = client.post("/dang-nhap/ma-xac-thuc/", {"code": code})
     assert response.status_code == 302 and response["Location"] == "/admin/"
     assert _logged_in(client) and client.get("/admin/").status_code == 200
-    assert TotpDevice.objects.get(user=world.admin).confirmed
+    assert TOTPDevice.objects.get(user=world.admin).confirmed
+    assert secret not in client.get("/dang-nhap/ma-xac-thuc/").content.decode()  # shown while enrolling only
     # The same code cannot be replayed for a second login.
     other = Client()
     _login(other, "quantri")
     assert other.post("/dang-nhap/ma-xac-thuc/", {"code": code}).status_code == 400
     assert not _logged_in(other)
+
+
+def test_the_enrolment_link_an_app_reads_carries_the_issuer_and_the_secret(world, client):
+    _login(client, "quantri")
+    secret = re.search(r"<code>([A-Z2-7]{32})</code>", client.get("/dang-nhap/ma-xac-thuc/").content.decode())[1]
+    parsed = pyotp.parse_uri(TOTPDevice.objects.get(user=world.admin).config_url)
+    assert (parsed.secret, parsed.issuer, parsed.name, parsed.digits, parsed.interval) == (
+        secret, "motcua Thái Nguyên", "motcua Thái Nguyên:quantri", 6, 30)
+    assert client.get("/dang-nhap/ma-xac-thuc/ma-qr.svg").content.startswith(b"<?xml")
+
+
+def test_an_enrolled_administrator_logs_in_with_the_app_s_code_within_a_step_of_drift(world):
+    device = TOTPDevice.objects.create(user=world.admin, name="Ứng dụng xác thực", confirmed=True)
+    app = pyotp.TOTP(base64.b32encode(device.bin_key).decode())
+    now = timezone.now()
+    for hour, (drift, accepted) in enumerate(((-95, False), (-30, True), (30, True), (95, False))):
+        # django-otp follows a phone's drift once it has accepted a code (OTP_TOTP_SYNC): each case starts from
+        # a phone that never drifted.
+        TOTPDevice.objects.filter(pk=device.pk).update(drift=0)
+        client = Client()
+        with time_machine.travel(now + timedelta(hours=hour), tick=False):
+            _login(client, "quantri")
+            code = app.at(timezone.now().timestamp() + drift)
+            response = client.post("/dang-nhap/ma-xac-thuc/", {"code": code})
+            assert (response.status_code == 302) is accepted, drift
+            assert _logged_in(client) is accepted
+
+
+def test_wrong_codes_count_towards_the_lockout(world):
+    TOTPDevice.objects.create(user=world.admin, name="Ứng dụng xác thực", confirmed=True)
+    client = Client()
+    _login(client, "quantri")
+    for _ in range(4):
+        assert client.post("/dang-nhap/ma-xac-thuc/", {"code": "123456"}).status_code in (400, 403)
+    fifth = client.post("/dang-nhap/ma-xac-thuc/", {"code": "123456"})
+    assert fifth.status_code == 403 and "tạm thời bị khóa" in fifth.content.decode()
+    assert not _logged_in(client)
+
+
+def test_a_recovery_code_stands_in_for_the_app_once(world):
+    TOTPDevice.objects.create(user=world.admin, name="Ứng dụng xác thực", confirmed=True)
+    recovery = StaticDevice.objects.create(user=world.admin, name="Mã dự phòng", confirmed=True)
+    recovery.token_set.create(token="ab12cd34")
+    client = Client()
+    _login(client, "quantri")
+    assert client.post("/dang-nhap/ma-xac-thuc/", {"code": "AB12 CD34"}).status_code == 302
+    assert _logged_in(client) and client.get("/admin/").status_code == 200
+    again = Client()
+    _login(again, "quantri")
+    assert again.post("/dang-nhap/ma-xac-thuc/", {"code": "ab12cd34"}).status_code == 400  # used up
 
 
 def test_an_admin_session_without_the_second_factor_opens_neither_the_office_nor_the_admin(world):

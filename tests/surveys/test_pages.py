@@ -9,13 +9,12 @@ from io import BytesIO
 
 import pytest
 import time_machine
+from django.contrib.auth import get_user_model
 from django.test import Client
 from django.urls import reverse
 from openpyxl import load_workbook
 
-from motcua.office.security import OTP_SESSION_KEY
 from motcua.outbox.models import Item
-from motcua.surveys import access
 from motcua.surveys.models import Invitation, Opening, Response, Survey
 from tests.surveys.conftest import AT, CITIZEN_ID, OTHER_ID, QUESTIONS, open_opening, returned
 
@@ -34,8 +33,24 @@ def token_links(opening):
     return {to: "/" + path for to, path in links.items()}
 
 
-def test_the_office_key_for_the_second_factor_is_the_same():
-    assert access.OTP_SESSION_KEY == OTP_SESSION_KEY
+def test_the_second_factor_is_the_office_s_own_device_of_the_same_administrator(world, client_of):
+    """Surveys read the office's second factor through django-otp: a session that names another user's
+    device, or a device not yet confirmed, has not passed it."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    client_of(world.monitor)  # nothing to pass for a monitor
+    other_admin = get_user_model().objects.create_user("quantri2", is_staff=True)
+    others = TOTPDevice.objects.create(user=other_admin, name="x", confirmed=True)
+    unconfirmed = TOTPDevice.objects.create(user=world.admin, name="y", confirmed=False)
+    for device in (others, unconfirmed):
+        c = Client()
+        c.force_login(world.admin)
+        session = c.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
+        assert c.get(reverse("surveys:list"))["Location"] == reverse("office:otp"), device
+    assert client_of(world.admin).get(reverse("surveys:list")).status_code == 200
 
 
 def test_only_the_provincial_office_sees_the_survey_pages(world, client_of):

@@ -21,6 +21,7 @@ from motcua.sync import portal
 from motcua.sync.models import Retry
 from motcua.units.models import Unit
 from tests.conftest import dossier, write_folder
+from tests.secondfactor import pass_second_factor
 from tests.standins.conftest import portal_standin  # noqa: F401
 
 pytestmark = pytest.mark.django_db
@@ -68,12 +69,7 @@ def record(tmp_path):
 def _person(username, role, unit_code):
     user = get_user_model().objects.create_user(username=username)  # no password: logged in by force_login
     Membership.objects.create(user=user, role=role, unit=Unit.objects.get(code=unit_code) if unit_code else None)
-    client = Client()
-    client.force_login(user)
-    session = client.session
-    session["office_otp_verified"] = True
-    session.save()
-    return user, client
+    return user, pass_second_factor(Client(), user)
 
 
 @pytest.fixture

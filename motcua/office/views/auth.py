@@ -20,12 +20,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
+from django_otp import login as otp_login
 
-from motcua.lib import totp
 from motcua.office import security
 from motcua.office.forms import LoginForm, OtpForm
-
-ISSUER = "motcua Thái Nguyên"
 
 
 def _safe_next(request, candidate: str | None) -> str:
@@ -118,15 +116,19 @@ def otp_view(request):
         return redirect("office:queue")
     device = security.device_for(user)
     form = OtpForm(request.POST or None)
-    context = {"form": form, "device": device, "enrolling": not device.confirmed,
-               "uri": totp.provisioning_uri(device.secret, user.get_username(), ISSUER)}
+    context = {"form": form, "enrolling": not device.confirmed, "secret": None if device.confirmed else security.secret_of(device)}
     if request.method != "POST":
         return render(request, "office/otp.html", context)
     source = security.source_of(request)
     refusal = security.refusal(user.get_username(), source)
     if refusal is not None:
         return _refused(request, "office/otp.html", context, form, refusal)
-    if not form.is_valid() or not security.verify_code(device, form.cleaned_data["code"]):
+    code = form.cleaned_data["code"] if form.is_valid() else ""
+    if code and security.verify_code(device, code):
+        verified_by = device
+    else:  # a recovery code (issued by another administrator) stands in for the app, also while none is enrolled
+        verified_by = security.recovery_device(user, code)
+    if verified_by is None:
         if security.register_failure(user.get_username(), source):
             form.add_error(None, _locked_message(security.locked_until(user.get_username(), source)))
             return render(request, "office/otp.html", context, status=403)
@@ -136,7 +138,7 @@ def otp_view(request):
     security.clear_failures(user.get_username(), source)
     if not request.user.is_authenticated:
         auth_login(request, user)
-    request.session[security.OTP_SESSION_KEY] = True
+    otp_login(request, verified_by)  # the session now carries the device: `request.user.is_verified()`
     return redirect(_safe_next(request, pending.get("next")))
 
 
@@ -144,11 +146,12 @@ def otp_view(request):
 def otp_qr(request):
     """The enrolment QR code, only while the pending user's device is not yet confirmed."""
     user = _pending_user(request)
-    device = getattr(user, "totp_device", None) if user is not None else None
-    if device is None or device.confirmed:
+    if user is None or not security.needs_second_factor(user):
         raise Http404
-    image = qrcode.make(totp.provisioning_uri(device.secret, user.get_username(), ISSUER),
-                        image_factory=qrcode.image.svg.SvgPathImage)
+    device = security.device_for(user)
+    if device.confirmed:
+        raise Http404
+    image = qrcode.make(device.config_url, image_factory=qrcode.image.svg.SvgPathImage)
     buffer = io.BytesIO()
     image.save(buffer)
     return HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
