@@ -158,3 +158,49 @@ def test_the_register_number_counts_the_unit_s_signed_results_of_the_year(world,
     later = DossierResult.objects.get(dossier=first).issued_at + timedelta(minutes=1)
     assert register_number(second, later) == 2
     assert register_number(first, later) == 1  # a signed result keeps its number
+
+
+OTHER_PROCEDURES = {
+    "1.000656": ("Thủ tục đăng ký khai tử", "Hộ tịch", {
+        "deceased_name": "Phạm Văn Bình", "deceased_birth_date": "20/04/1940", "deceased_sex": "Nam",
+        "deceased_ethnicity": "Kinh", "deceased_id_number": "019040000111", "death_time": "14 giờ 30 phút",
+        "death_date": "02/11/2025", "death_place": "Tổ 5, phường Phan Đình Phùng", "death_cause": "Tuổi cao"},
+        ["TRÍCH LỤC KHAI TỬ (Bản chính)", "Họ, chữ đệm, tên: PHẠM VĂN BÌNH", "Ngày, tháng, năm sinh: 20/04/1940",
+         "Giới tính: Nam Dân tộc: Kinh Quốc tịch: Việt Nam", "Đã chết vào lúc: 14 giờ 30 phút, ngày 02/11/2025",
+         "Nguyên nhân chết: Tuổi cao", "Nơi đăng ký khai tử: UBND phường Phan Đình Phùng"]),
+    "1.004873": ("Thủ tục cấp Giấy xác nhận tình trạng hôn nhân", "Hộ tịch", {
+        "applicant_name": "Nguyễn Văn An", "applicant_id_number": "019090001234", "birth_date": "12/03/1990",
+        "sex": "Nam", "marital_status": "Chưa kết hôn với ai", "purpose": "Đăng ký kết hôn"},
+        ["GIẤY XÁC NHẬN TÌNH TRẠNG HÔN NHÂN", "Xét đề nghị của ông/bà Nguyễn Văn An", "XÁC NHẬN:",
+         "Họ, chữ đệm, tên: NGUYỄN VĂN AN", "Ngày, tháng, năm sinh: 12/03/1990",
+         "Giấy tờ tùy thân: Số định danh cá nhân 019090001234", "Tình trạng hôn nhân: Chưa kết hôn với ai",
+         "được sử dụng để: Đăng ký kết hôn.", "NGƯỜI KÝ GIẤY XÁC NHẬN"]),
+    "1.001612": ("Đăng ký thành lập hộ kinh doanh", "Thành lập và hoạt động của hộ kinh doanh", {
+        "applicant_name": "Nguyễn Văn An", "applicant_id_number": "019090001234", "business_name": "Tạp hóa An Bình",
+        "business_address": "Số 12, tổ 5, phường Phan Đình Phùng", "business_lines": "Bán lẻ hàng tạp hóa",
+        "capital_vnd": "150000000", "employees": "2"},
+        ["GIẤY CHỨNG NHẬN ĐĂNG KÝ HỘ KINH DOANH", "Đăng ký lần đầu: ngày 05/11/2025",
+         "1. Tên hộ kinh doanh: TẠP HÓA AN BÌNH", "3. Ngành, nghề kinh doanh: Bán lẻ hàng tạp hóa",
+         "4. Vốn kinh doanh: 150.000.000 đồng", "5. Số lượng lao động: 2",
+         "6. Họ và tên chủ hộ kinh doanh: NGUYỄN VĂN AN", "Điện thoại: 0912345678"]),
+}
+
+
+def test_each_shipped_template_fills_from_its_form_s_answers(world, tmp_path):
+    from motcua.catalog.models import Authority
+    from tests.office.conftest import _procedure
+
+    procedures = {}
+    for code, (name, field, _answers, _lines) in OTHER_PROCEDURES.items():
+        procedures[code] = _procedure(code, name, field, "commune", "3")
+        Authority.objects.create(unit=world.commune_a, procedure=procedures[code])
+    load_forms()
+    assert load_templates() == {"created": 5, "unchanged": 0, "missing_procedure": 0}
+    for code, (_name, _field, answers, lines) in OTHER_PROCEDURES.items():
+        procedure = procedures[code]
+        dossier = receive(world, procedure=procedure, files=False)
+        Submission.objects.create(dossier=dossier, procedure=procedure, form=latest_form(procedure), answers=answers,
+                                  submitted_at=AT)
+        text = pdftotext(pdfs.result_document(dossier, actions.result_code(dossier), AT, "Lê Văn Lãnh"), tmp_path)
+        for line in lines:
+            assert line in text, (code, line)
