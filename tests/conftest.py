@@ -89,7 +89,10 @@ def _fresh_live_index():
     """Each test starts with an empty live index: test databases roll back, and a process-wide cache
     must never carry one test's record into the next."""
     from motcua.indicators import live
+    from motcua.pages import figures
 
     live.reset()
+    figures.reset()
     yield
     live.reset()
+    figures.reset()

@@ -127,19 +127,25 @@ class _Context:
     def dossiers(self, received_only: bool = False) -> tuple[list[tuple[int, rec.Dossier, tuple]], Q]:
         """(id, record, facts) of the subtree's dossiers that may belong to a population."""
         p = self.period
-        received = Q(received_at__gte=p.start, received_at__lt=p.end)
-        if received_only:
-            wanted = received
-        else:
-            # "Not ended before the period's start" as of t: an end before min(start, t) surely is one.
-            threshold = min(p.start, p.t)
-            ended_before = Q(resolved_at__lt=threshold) | Q(returned_at__lt=threshold) | Q(ended_at__lt=threshold)
-            wanted = (received | (Q(received_at__lt=p.end) & ~ended_before)
-                      | Q(resolved_at__gte=p.start, resolved_at__lt=p.end))
-        scope = Q(unit_id__in=self.unit_ids) & wanted
+        scope = dossier_scope(p, self.unit_ids, received_only)
         rows = from_db.dossier_records(DossierRow.objects.filter(scope), self.unit_codes, self.procedure_codes)
         return [(pk, d, dossier_facts(d, self.procedures[d.procedure], p, self.calendars.for_unit(d.unit)))
                 for pk, d in rows], scope
+
+
+def dossier_scope(p: Period, unit_ids: list[int], received_only: bool = False) -> Q:
+    """The dossiers of the units `unit_ids` that may belong to a population of the period: received in it,
+    or (unless `received_only`) still open at its start, or resolved in it."""
+    received = Q(received_at__gte=p.start, received_at__lt=p.end)
+    if received_only:
+        wanted = received
+    else:
+        # "Not ended before the period's start" as of t: an end before min(start, t) surely is one.
+        threshold = min(p.start, p.t)
+        ended_before = Q(resolved_at__lt=threshold) | Q(returned_at__lt=threshold) | Q(ended_at__lt=threshold)
+        wanted = (received | (Q(received_at__lt=p.end) & ~ended_before)
+                  | Q(resolved_at__gte=p.start, resolved_at__lt=p.end))
+    return Q(unit_id__in=unit_ids) & wanted
 
 
 def _dossier_members(context: _Context):

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from urllib.parse import urlencode
 
+import numpy as np
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
@@ -20,6 +21,7 @@ from motcua.indicators.comparison import comparison_rows
 from motcua.indicators.forms import ALL, COUNTED, NOT_COUNTED, IndexQueryForm, MembersQueryForm
 from motcua.indicators.labels import selector_labels
 from motcua.indicators.members import members
+from motcua.indicators.pagedmembers import dossier_population
 from motcua.indicators.rules import load_ruleset
 from motcua.indicators.service import index_json
 from motcua.lib import periods
@@ -163,14 +165,13 @@ def indicator_members(request, indicator_id: str):
         return render(request, "indicators/members.html", {"form": form}, status=400)
     query = form.query(request.GET.get("trang"))
     try:
-        result = members(indicator_id, query.unit_code, query.date_from, query.date_to, query.rules)
+        rule = load_ruleset(query.rules).indicator(indicator_id)
     except KeyError:
         raise Http404 from None
-    visible = _visible_pks(request, result)
-    shown = [m for m in result.items
-             if (query.show == ALL or (query.show == COUNTED) == m.counted)
-             and (visible is None or m.pk in visible)]
-    page = Paginator(shown, PAGE_SIZE).get_page(query.page)
+    if rule.kind == "dossier":
+        result, page, hidden = _dossier_page(request, indicator_id, query)
+    else:
+        result, page, hidden = _small_page(request, indicator_id, query)
     details = _details(result.kind, page)
     params = request.GET.copy()
     params.pop("trang", None)
@@ -179,11 +180,39 @@ def indicator_members(request, indicator_id: str):
     return render(request, "indicators/members.html", {
         "form": form, "query": query, "result": result, "page": page,
         "rows": [(m, details.get(m.key), _ended(result, m)) for m in page],
-        "hidden": 0 if visible is None else sum(1 for m in result.items if m.pk not in visible),
-        "labels": selector_labels(result.rule), "params": params.urlencode(),
+        "hidden": hidden, "labels": selector_labels(result.rule), "params": params.urlencode(),
         "COUNTED": COUNTED, "NOT_COUNTED": NOT_COUNTED, "ALL": ALL, "period_query": _period_query(query.unit_code, query.rules, (query.date_from, query.date_to)),
         "table_query": urlencode(table_params),
     })
+
+
+def _dossier_page(request, indicator_id: str, query):
+    """A dossier population paged through the live index: only the page's rows are read and built."""
+    result = dossier_population(indicator_id, query.unit_code, query.date_from, query.date_to, query.rules)
+    if query.show == ALL:
+        shown = np.ones(len(result.ids), dtype=bool)
+    else:
+        shown = result.counted == (query.show == COUNTED)
+    hidden = 0
+    if role_of(request.user) not in access.SEES_EVERYTHING:
+        visible = result.visible(access.dossiers_visible_to(request.user))
+        hidden = int(np.count_nonzero(~visible))
+        shown &= visible
+    page = Paginator(result.ids[shown], PAGE_SIZE).get_page(query.page)
+    page.object_list = result.members(page.object_list)
+    return result, page, hidden
+
+
+def _small_page(request, indicator_id: str, query):
+    """Procedures, feedback items and communes: few enough to list by the plain reference."""
+    result = members(indicator_id, query.unit_code, query.date_from, query.date_to, query.rules)
+    visible = _visible_pks(request, result)
+    shown = [m for m in result.items
+             if (query.show == ALL or (query.show == COUNTED) == m.counted)
+             and (visible is None or m.pk in visible)]
+    page = Paginator(shown, PAGE_SIZE).get_page(query.page)
+    hidden = 0 if visible is None else sum(1 for m in result.items if m.pk not in visible)
+    return result, page, hidden
 
 
 def _listed_scope(user) -> set[str] | None:

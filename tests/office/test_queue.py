@@ -7,7 +7,9 @@ from datetime import timedelta
 import pytest
 import time_machine
 
-from motcua.dossiers.constants import Status
+from motcua.dossiers.constants import OPEN_STATUSES, Status
+from motcua.dossiers.lifecycle import transition
+from motcua.dossiers.models import Dossier
 from motcua.office import actions
 from motcua.office.views import queue as queue_view
 from tests.office.conftest import AT, receive
@@ -165,3 +167,30 @@ def test_the_filter_keeps_the_tab(world, queue_world, client_of):
         page = _page(client_of(world.desk_a), tab="unit", q="le thi")
     assert '<input type="hidden" name="tab" value="unit"' in page
     assert re.search(r'href="\?q=le\+thi&amp;tab=all" id="tab-all"', page)
+
+
+
+def test_open_dossiers_come_first_then_the_others_each_by_due_across_pages(world, client_of, monkeypatch):
+    """`QueueRows` reads the open and the other dossiers apart (each along its own index): the pages still
+    read as one list, open first, then resolved (and ended when shown), each by (due_at, id)."""
+    monkeypatch.setattr(queue_view, "PAGE_SIZE", 3)
+    with time_machine.travel(AT, tick=False):
+        made = [receive(world, at=AT - timedelta(hours=9 - i), files=False, applicant_name=f"Người {i}")
+                for i in range(8)]
+    for d in made[1:6:2]:
+        transition(transition(d, "start", at=NOW).dossier, "resolve", at=NOW)
+    transition(transition(made[6], "start", at=NOW).dossier, "stop", at=NOW)
+    rows = {pk: (status, due, code) for pk, status, due, code in
+            Dossier.objects.filter(pk__in=[d.pk for d in made]).values_list("pk", "status", "due_at", "code")}
+
+    def in_due_order(statuses):
+        return [rows[pk][2] for pk in sorted((pk for pk in rows if rows[pk][0] in statuses),
+                                             key=lambda pk: (rows[pk][1], pk))]
+
+    client = client_of(world.viewer_a)
+    with time_machine.travel(NOW, tick=False):
+        listed = [c for n in (1, 2, 3) for c in _codes(client, tab="all", page=n)]
+        with_ended = [c for n in (1, 2, 3) for c in _codes(client, tab="all", ended="on", page=n)]
+    assert len(in_due_order(OPEN_STATUSES)) == 4 and len(in_due_order([Status.RESOLVED])) == 3
+    assert listed == in_due_order(OPEN_STATUSES) + in_due_order([Status.RESOLVED])
+    assert with_ended == in_due_order(OPEN_STATUSES) + in_due_order([Status.RESOLVED, Status.STOPPED])

@@ -2,7 +2,8 @@
 
 Ordering and the urgency filter come from the database, so that a page costs one page of rows whatever the
 size of the record: open dossiers first, then those resolved (waiting for signature and return), each by
-`due_at` — the recorded due time, which approximates the effective due (a completed supplement or fee wait
+`due_at` (`QueueRows`: each part is read in its own index's order, `dossier_queue_open` for the open ones,
+so that no request sorts or counts the unit's whole history) — the recorded due time, which approximates the effective due (a completed supplement or fee wait
 moves the effective due later by its working time, and an open one stops the clock). The exact clock
 (`clock_of`, with each unit's calendar and the pauses) is computed only for the rows shown, and that is what
 each row displays. The urgency filter uses the same approximation: paused = waiting for a supplement or for
@@ -13,7 +14,7 @@ is chosen.
 """
 
 from django.core.paginator import Paginator
-from django.db.models import Case, F, IntegerField, Q, Value, When
+from django.db.models import Count, Q
 from django.shortcuts import render
 from django.utils import timezone
 
@@ -80,30 +81,74 @@ def urgency_filter(urgency: str, now, soon_limit) -> Q:
     }[urgency]
 
 
+def shown_statuses(filters: dict) -> list[int]:
+    """The statuses listed: the one chosen, else those of the queue, or every one with "show ended"."""
+    if filters.get("status"):
+        return [int(filters["status"])]
+    return [int(s) for s in (Status if filters.get("ended") else QUEUE_STATUSES)]
+
+
 def queue_dossiers(user, filters: dict, now, calendar):
-    """The ordered queryset of the queue for `user` and the cleaned `filters`; the tab is filters["tab"]."""
+    """The queryset of the queue for `user` and the cleaned `filters` (ordered by `QueueRows`); the tab is
+    filters["tab"]."""
     dossiers = Dossier.objects.visible_to(user).filter(tab_filter(user, filters.get("tab") or default_tab(user)))
-    status = filters.get("status")
-    if status:
-        dossiers = dossiers.filter(status=status)
-    elif not filters.get("ended"):
-        dossiers = dossiers.filter(status__in=QUEUE_STATUSES)
+    statuses = shown_statuses(filters)
+    if len(statuses) < len(Status):
+        dossiers = dossiers.filter(status__in=statuses)
     if filters.get("urgency"):
         soon_limit = calendar.add_working_time(now, calendar.hours_per_day)
         dossiers = dossiers.filter(urgency_filter(filters["urgency"], now, soon_limit))
     query = (filters.get("q") or "").strip()
     if query and any(ch.isdigit() for ch in query):
         dossiers = dossiers.filter(code__icontains=query)
-    dossiers = dossiers.annotate(ended_rank=Case(When(status__in=OPEN_STATUSES, then=Value(0)), default=Value(1),
-                                                 output_field=IntegerField())
-                                 ).order_by("ended_rank", F("due_at").asc(nulls_last=True), "id")
     if query and not any(ch.isdigit() for ch in query):
         # Names are matched without diacritics ("nguyen van an" finds "Nguyễn Văn An"), which the database
         # cannot do on both engines: only (id, name) of the NAME_CANDIDATES most urgent are read and folded.
-        ids = [pk for pk, code, name in dossiers.values_list("id", "code", "applicant_name")[:NAME_CANDIDATES]
-               if matches(query, code, name)]
-        dossiers = dossiers.filter(id__in=ids)
+        candidates = QueueRows(dossiers.only("id", "code", "applicant_name"), filters)[:NAME_CANDIDATES]
+        dossiers = dossiers.filter(id__in=[d.pk for d in candidates if matches(query, d.code, d.applicant_name)])
     return dossiers
+
+
+class QueueRows:
+    """The queue's order as a sequence for the paginator: the open dossiers by (due_at, id), then the others
+    (resolved, and ended ones when shown) by (due_at, id).
+
+    One ORDER BY over "open first" would make the database sort every selected row for each page; each part
+    is read instead in the order of its own index and counted apart, so a page costs its rows (and the
+    offset) whatever the size of the record.
+    """
+
+    def __init__(self, dossiers, filters: dict):
+        self.dossiers = dossiers
+        # Each part names its statuses (not "not open"), so that the database finds the index made for it.
+        shown = shown_statuses(filters)
+        self.statuses = ([s for s in shown if s in OPEN_STATUSES], [s for s in shown if s not in OPEN_STATUSES])
+        self.parts = [dossiers.filter(status__in=statuses).order_by("due_at", "id") for statuses in self.statuses]
+        self._counts = None
+
+    def counts(self) -> list[int]:
+        """The size of each part, in one query."""
+        if self._counts is None:
+            found = self.dossiers.order_by().aggregate(**{f"part{i}": Count("id", filter=Q(status__in=statuses))
+                                                          for i, statuses in enumerate(self.statuses) if statuses})
+            self._counts = [found.get(f"part{i}", 0) for i in range(len(self.parts))]
+        return self._counts
+
+    def count(self) -> int:
+        return sum(self.counts())
+
+    def __len__(self) -> int:
+        return self.count()
+
+    def __getitem__(self, window: slice) -> list:
+        """The rows of [start, stop) (the paginator and the name search always give both ends)."""
+        start, stop = window.start or 0, window.stop
+        found = []
+        for part, size in zip(self.parts, self.counts(), strict=True):
+            if start < size and stop > 0:
+                found += list(part[start:min(stop, size)])
+            start, stop = max(start - size, 0), stop - size
+        return found
 
 
 @office_required
@@ -116,8 +161,8 @@ def queue(request):
     unit = unit_of(request.user)
     calendar = calendars.for_unit(unit.code) if unit is not None else calendars.default
     dossiers = queue_dossiers(request.user, {**filters, "tab": tab}, now, calendar)
-    page = Paginator(dossiers.select_related("procedure", "unit", "holder", "assignee__membership")
-                     .prefetch_related("pauses"), PAGE_SIZE).get_page(request.GET.get("page"))
+    page = Paginator(QueueRows(dossiers.select_related("procedure", "unit", "holder", "assignee__membership")
+                               .prefetch_related("pauses"), filters), PAGE_SIZE).get_page(request.GET.get("page"))
     page.object_list = [(d, clock_of(d, calendars.for_unit(d.unit.code), now, pauses=d.pauses.all()))
                         for d in page.object_list]
     mark_unsynced([dossier for dossier, _clock in page.object_list])
