@@ -163,7 +163,32 @@ def _write_dossiers(folder: Path, catalog, calendar_index: np.ndarray) -> int:
     raw, pauses = read_dossiers(workers=1)
     block = columnar.build_block(raw, pauses, catalog, columnar.StaticRanks())
     at = np.searchsorted(block.id, ids)  # the block's row of each exported line (the block is in id order)
-    n = len(ids)
+    exchange = {
+        "code": c["code"], "procedure": c["procedure__code"], "unit": c["unit__code"],
+        "received_by": c["received_by__code"], "channel": [CHANNEL_NAMES[v] for v in c["channel"]],
+        "full_online": c["full_online"], "received_at": pa.array(c["received_at"], TIMESTAMP),
+        "due_at": pa.array([d if given else None for d, given in zip(c["due_at"], c["due_given"], strict=True)],
+                           TIMESTAMP),
+        "supplements": pa.array(c["supplements"], pa.list_(WAIT)), "fee_waits": pa.array(c["fee_waits"], pa.list_(WAIT)),
+        **{name: pa.array(c[name], TIMESTAMP) for name in ("resolved_at", "returned_at")},
+        "ended": pa.array([v or None for v in c["ended"]], pa.string()),
+        **{name: pa.array(c[name], TIMESTAMP) for name in ("ended_at", "synced_at")},
+        "fee_vnd": pa.array(c["fee_vnd"], pa.int64()), "paid_online_at": pa.array(c["paid_online_at"], TIMESTAMP),
+        "digitized": c["digitized"],
+        "e_result": pa.array([{"code": code, "issued_at": issued} if code else None
+                              for code, issued in zip(c["e_result_code"], c["e_result_issued_at"], strict=True)],
+                             E_RESULT),
+        **{name: c[name] for name in ("reused_data", "from_data_store", "result_to_data_store", "citizen_data")},
+        "rating": pa.array([v or None for v in c["rating"]], pa.string()), "complaint": c["complaint"],
+    }
+    return write_dossier_tables(folder, exchange, block, at, catalog, calendar_index)
+
+
+def write_dossier_tables(folder: Path, exchange: dict, block, at: np.ndarray, catalog,
+                         calendar_index: np.ndarray) -> int:
+    """The dossiers (exchange columns in export order, `block` row `at[i]` for line i) with their derived
+    columns, partitioned by month of receipt, and their waits. Shared by the export and the generator."""
+    n = len(at)
     unit, procedure = block.unit[at], block.procedure[at]
     waits = block.waits
     entry = block.wait[at]
@@ -189,22 +214,7 @@ def _write_dossiers(folder: Path, catalog, calendar_index: np.ndarray) -> int:
         end_rank[ended] = _by_calendar(catalog, unit[ended], end[ended])[1]
     line = np.arange(n, dtype=np.int64)
     table = pa.table({
-        "code": c["code"], "procedure": c["procedure__code"], "unit": c["unit__code"],
-        "received_by": c["received_by__code"], "channel": [CHANNEL_NAMES[v] for v in c["channel"]],
-        "full_online": c["full_online"], "received_at": pa.array(c["received_at"], TIMESTAMP),
-        "due_at": pa.array([d if given else None for d, given in zip(c["due_at"], c["due_given"], strict=True)],
-                           TIMESTAMP),
-        "supplements": pa.array(c["supplements"], pa.list_(WAIT)), "fee_waits": pa.array(c["fee_waits"], pa.list_(WAIT)),
-        **{name: pa.array(c[name], TIMESTAMP) for name in ("resolved_at", "returned_at")},
-        "ended": pa.array([v or None for v in c["ended"]], pa.string()),
-        **{name: pa.array(c[name], TIMESTAMP) for name in ("ended_at", "synced_at")},
-        "fee_vnd": pa.array(c["fee_vnd"], pa.int64()), "paid_online_at": pa.array(c["paid_online_at"], TIMESTAMP),
-        "digitized": c["digitized"],
-        "e_result": pa.array([{"code": code, "issued_at": issued} if code else None
-                              for code, issued in zip(c["e_result_code"], c["e_result_issued_at"], strict=True)],
-                             E_RESULT),
-        **{name: c[name] for name in ("reused_data", "from_data_store", "result_to_data_store", "citizen_data")},
-        "rating": pa.array([v or None for v in c["rating"]], pa.string()), "complaint": c["complaint"],
+        **exchange,
         # derived
         "line": line, "unit_index": unit, "procedure_index": procedure,
         "calendar_index": calendar_index[unit] if n else np.zeros(0, np.int32),
