@@ -16,6 +16,7 @@ from motcua.lib.vnformat import local_day
 from motcua.lib.vnformat import long_moment as when
 from motcua.lib.vnformat import money as vnd
 from motcua.lib.workingtime import LOCAL_TZ
+from motcua.office import signing_choice
 from motcua.results import certificates, remote, signing, tokens
 from motcua.results.documents import RenderedDocument, render_official_document, render_official_layout
 from motcua.results.templates import fill
@@ -225,12 +226,11 @@ def signing_token(user) -> dict | None:
 
 
 def remote_signing_id(user) -> str | None:
-    """The user's id at the remote-signing service (settings.MOTCUA_REMOTE_SIGNERS), or None. A leader who
-    also has a token (MOTCUA_SIGNING_TOKENS) signs with his token."""
-    if user is None or signing_token(user) is not None:
+    """The user's id at the remote-signing service (settings.MOTCUA_REMOTE_SIGNERS), or None when he does not
+    sign remotely (`signing_choice.signing_way`: a token comes first)."""
+    if signing_choice.signing_way(user) != signing_choice.REMOTE:
         return None
-    value = settings.MOTCUA_REMOTE_SIGNERS.get(user.get_username())
-    return str(value) if value else None
+    return str(settings.MOTCUA_REMOTE_SIGNERS[user.get_username()])
 
 
 def remote_service() -> remote.RemoteService:
@@ -333,6 +333,8 @@ def sign_for_unit(unit, render, *, reason: str, failed: str, changed: str, signe
                                                                 unit.name)
     try:
         signed = signing.sign_pdf(pdf, signer, reason=reason, visible=visible)
+    except remote.RemoteSigningError as exc:  # refused or not confirmed on his phone, service down, bad signature
+        raise _unavailable(f"{exc.message_vi} {changed} chưa có thay đổi nào.", exc) from exc
     except remote.RemoteSigningError as exc:  # refused or not confirmed on his phone, service down, bad signature
         raise _unavailable(f"{exc.message_vi} {changed} chưa có thay đổi nào.", exc) from exc
     except Exception as exc:  # noqa: BLE001 - any signer/token failure: tell the leader, change nothing

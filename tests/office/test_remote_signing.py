@@ -155,3 +155,13 @@ def test_the_production_server_lets_a_worker_wait_for_the_phone(settings):
     settings.MOTCUA_REMOTE_SIGNING_WAIT = 120
     argv = gunicorn_argv("127.0.0.1:8000", 3)
     assert int(argv[argv.index("--timeout") + 1]) >= 150  # gunicorn's own 30 s would kill the waiting request
+
+
+def test_a_leader_listed_for_a_token_too_signs_with_his_token(world, client_of, service, settings):
+    from motcua.office import pdfs, signing_choice
+
+    settings.MOTCUA_SIGNING_TOKENS = {"lanhdao.stc": {"module": "/khong/co.so", "token_label": "x", "key_label": "y"}}
+    assert signing_choice.signing_way(world.dept_leader) == signing_choice.TOKEN
+    assert pdfs.remote_signing_id(world.dept_leader) is None
+    page = client_of(world.dept_leader).get(f"/ho-so/{_resolved(world).code}/").content.decode()
+    assert 'name="pin"' in page and "Ký số từ xa" not in page

@@ -3,7 +3,6 @@ view per action. Forms come from the state machine's table filtered by `can_act`
 preconditions, so only what the user can do now is shown; those that end the dossier (refuse, stop,
 withdraw) are set apart and need a ticked confirmation, checked by their form on the server."""
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render
@@ -14,7 +13,7 @@ from django.views.decorators.http import require_POST
 from motcua.datastore import store
 from motcua.dossiers.constants import PauseKind, Status
 from motcua.dossiers.lifecycle import ACTION_LABELS, TransitionError, allowed_actions
-from motcua.office import actions, forms
+from motcua.office import actions, forms, signing_choice
 from motcua.office.access import can_act, dossier_or_404, office_required
 from motcua.office.clock import clock_of, control_sheet
 from motcua.office.models import DossierResult
@@ -57,8 +56,9 @@ def _available(dossier, action: str, pauses, has_result: bool) -> bool:
 def _form_kwargs(action, user=None):
     # Several forms share a page: ids are made unique per action, field names stay plain.
     kwargs = {"auto_id": f"id_{action}_%s"}
-    if action == "sign_result":  # a leader with his own token types its PIN (settings.MOTCUA_SIGNING_TOKENS)
-        kwargs["token"] = user is not None and user.get_username() in settings.MOTCUA_SIGNING_TOKENS
+    if action == "sign_result":  # a leader with his own token types its PIN; one who signs remotely, his phone
+        way = signing_choice.signing_way(user)
+        kwargs["token"], kwargs["remote"] = way == signing_choice.TOKEN, way == signing_choice.REMOTE
         # ...else one who signs through a remote-signing service confirms on his phone (MOTCUA_REMOTE_SIGNERS)
         kwargs["remote"] = (not kwargs["token"] and user is not None
                             and bool(settings.MOTCUA_REMOTE_SIGNERS.get(user.get_username())))
