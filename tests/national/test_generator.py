@@ -1,0 +1,37 @@
+"""The national generator: real provinces and communes, Parquet that imports, and derived columns that
+give the live engine's numbers once the province is in the database."""
+
+from datetime import date, datetime
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from motcua.indicators import service
+from motcua.national import engines
+from motcua.national import layout as L
+from motcua.national.generator import generate
+from motcua.units.models import Unit
+
+from .conftest import first_difference
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_generated_province_imports_and_gives_the_live_engines_numbers(tmp_path):
+    written = generate(tmp_path / "vn", dossiers=1200, provinces=2, seed=5)
+    assert set(written) == {"01", "04"} and sum(written.values()) == 1200
+    folder = tmp_path / "vn" / "04"  # Cao Bằng: its real communes
+    assert L.is_parquet_folder(folder)
+    call_command("import", str(folder), "--no-progress", stdout=StringIO())
+    assert Unit.objects.get(kind="province").name == "UBND tỉnh Cao Bằng"
+    assert Unit.objects.filter(kind="commune").count() > 40
+    tz = timezone.get_current_timezone()
+    for date_from, date_to, now in ((date(2026, 1, 1), date(2026, 12, 31), datetime(2026, 7, 15, 9, tzinfo=tz)),
+                                    (date(2026, 3, 1), date(2026, 3, 31), None),
+                                    (date(2026, 10, 1), date(2026, 12, 31), datetime(2026, 11, 20, 16, tzinfo=tz))):
+        expected = service.index_json(date_from, date_to, now=now)
+        got = engines.index_json(folder, "duckdb", date_from, date_to, now=now)
+        assert got == expected, first_difference(got, expected)
+        assert expected["units"][0]["indicators"][4]["denominator"] > 0  # 2.1 has dossiers under processing
