@@ -444,8 +444,8 @@ class _SignatureSpace(Spacer):
         if self._found is None:
             return
         x, y = self.canv.absolutePosition(0, 0)
-        self._found.append(SignatureBox(self.canv.getPageNumber() - 1,
-                                        (round(x, 2), round(y, 2), round(x + self.width, 2), round(y + self.height, 2))))
+        box = (round(x, 2), round(y, 2), round(x + self.width, 2), round(y + self.height, 2))
+        self._found.append(SignatureBox(self.canv.getPageNumber() - 1, box))
 
 
 def _field_line(fields: list[tuple[str, str]]) -> str:

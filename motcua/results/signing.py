@@ -6,7 +6,8 @@
 Signatures are PAdES baseline B-B (ETSI.CAdES.detached, SHA-256, an approval signature, so a second unit
 can countersign in another field). The field is invisible unless a `VisibleSignature` says where the
 document's signer block left room: then the field gets an appearance stamp there ("Ký bởi: …",
-"Cơ quan: …", "Thời gian ký: dd/mm/yyyy HH:MM") drawn with a font that has the Vietnamese glyphs. No timestamp authority is
+"Cơ quan: …", "Thời gian ký: dd/mm/yyyy HH:MM") drawn with a font that has the Vietnamese glyphs.
+No timestamp authority is
 reachable here, so the signing time is the one the signer states (/M); pass a pyHanko `timestamper`
 to reach B-T where a TSA exists. The human-readable signature block is part of the page itself
 (`documents.render_official_document(..., signer_title=...)`).
@@ -90,7 +91,8 @@ def stamp_font() -> Path:
     and overflow its box. Built once per machine (a few seconds), then read from the cache."""
     source = find_font_files()[0]
     info = source.stat()
-    cached = Path(tempfile.gettempdir()) / "motcua-fonts" / f"{source.stem}-{info.st_size}-{int(info.st_mtime)}-stamp.ttf"
+    name = f"{source.stem}-{info.st_size}-{int(info.st_mtime)}-stamp.ttf"
+    cached = Path(tempfile.gettempdir()) / "motcua-fonts" / name
     if cached.is_file():
         return cached
     font = TTFont(str(source))

@@ -137,9 +137,10 @@ def test_the_certified_copy_prints_the_certification_text(world, templates_loade
                               answers={"applicant_name": "Nguyễn Văn An", "document_name": "Bằng tốt nghiệp đại học",
                                        "copies": "3"})
     text = pdftotext(pdfs.result_document(dossier, actions.result_code(dossier), AT, "Lê Văn Lãnh"), tmp_path)
-    for line in ("LỜI CHỨNG CHỨNG THỰC BẢN SAO TỪ BẢN CHÍNH", "Giấy tờ, văn bản được chứng thực: Bằng tốt nghiệp đại học",
-                 "Số bản sao: 3", "Chứng thực bản sao đúng với bản chính.",
-                 "Số chứng thực 1, quyển số 01/2025-SCT/BS.", "Ngày 05 tháng 11 năm 2025", "NGƯỜI THỰC HIỆN CHỨNG THỰC"):
+    for line in ("LỜI CHỨNG CHỨNG THỰC BẢN SAO TỪ BẢN CHÍNH",
+                 "Giấy tờ, văn bản được chứng thực: Bằng tốt nghiệp đại học", "Số bản sao: 3",
+                 "Chứng thực bản sao đúng với bản chính.", "Số chứng thực 1, quyển số 01/2025-SCT/BS.",
+                 "Ngày 05 tháng 11 năm 2025", "NGƯỜI THỰC HIỆN CHỨNG THỰC"):
         assert line in text, line
 
 

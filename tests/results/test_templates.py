@@ -48,7 +48,8 @@ def test_a_broken_template_is_refused_naming_the_field(change, where):
 
 def test_answers_are_checked_against_the_form_when_it_is_known():
     parse(MINIMAL, {"child_name"})
-    with pytest.raises(TemplateError, match=r"^lines\[0\]\[0\]\.value: biểu mẫu của thủ tục không có trường “child_name”"):
+    with pytest.raises(TemplateError, match=r"^lines\[0\]\[0\]\.value: biểu mẫu của thủ tục không có "
+                                            r"trường “child_name”"):
         parse(MINIMAL, {"applicant_name"})
 
 
