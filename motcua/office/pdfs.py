@@ -335,8 +335,6 @@ def sign_for_unit(unit, render, *, reason: str, failed: str, changed: str, signe
         signed = signing.sign_pdf(pdf, signer, reason=reason, visible=visible)
     except remote.RemoteSigningError as exc:  # refused or not confirmed on his phone, service down, bad signature
         raise _unavailable(f"{exc.message_vi} {changed} chưa có thay đổi nào.", exc) from exc
-    except remote.RemoteSigningError as exc:  # refused or not confirmed on his phone, service down, bad signature
-        raise _unavailable(f"{exc.message_vi} {changed} chưa có thay đổi nào.", exc) from exc
     except Exception as exc:  # noqa: BLE001 - any signer/token failure: tell the leader, change nothing
         logger.exception("signing for unit %s failed: %s", unit.code, reason)
         raise _unavailable(

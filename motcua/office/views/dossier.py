@@ -59,9 +59,6 @@ def _form_kwargs(action, user=None):
     if action == "sign_result":  # a leader with his own token types its PIN; one who signs remotely, his phone
         way = signing_choice.signing_way(user)
         kwargs["token"], kwargs["remote"] = way == signing_choice.TOKEN, way == signing_choice.REMOTE
-        # ...else one who signs through a remote-signing service confirms on his phone (MOTCUA_REMOTE_SIGNERS)
-        kwargs["remote"] = (not kwargs["token"] and user is not None
-                            and bool(settings.MOTCUA_REMOTE_SIGNERS.get(user.get_username())))
     return kwargs
 
 
