@@ -169,6 +169,11 @@ def source_index(folder, engine: str) -> SourceIndex:
     return _indexes[key]
 
 
+def forget(folder, engine: str) -> None:
+    """Drop the cached index of a folder (a national run reads each province once)."""
+    _indexes.pop((str(Path(folder).resolve()), engine), None)
+
+
 def index_json(folder, engine: str, date_from: date, date_to: date, unit_code: str | None = None,
                rules: str = DEFAULT_RULESET, now: datetime | None = None) -> dict:
     """The `motcua index --json` object of the Parquet folder, computed by `engine` (duckdb or spark)."""

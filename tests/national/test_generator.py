@@ -35,3 +35,27 @@ def test_a_generated_province_imports_and_gives_the_live_engines_numbers(tmp_pat
         got = engines.index_json(folder, "duckdb", date_from, date_to, now=now)
         assert got == expected, first_difference(got, expected)
         assert expected["units"][0]["indicators"][4]["denominator"] > 0  # 2.1 has dossiers under processing
+
+
+def test_the_national_run_computes_and_ranks_every_province(tmp_path):
+    import pyarrow.parquet as pq
+
+    from motcua.national.nationwide import national_index, write_national
+
+    generate(tmp_path / "vn", dossiers=3000, provinces=3, seed=9)
+    result = national_index(tmp_path / "vn", "duckdb", date(2026, 1, 1), date(2026, 12, 31),
+                            now=datetime(2027, 1, 1, tzinfo=timezone.get_current_timezone()))
+    assert [p["code"] for p in sorted(result["provinces"], key=lambda p: p["code"])] == ["01", "04", "08"]
+    totals = [p["total"] for p in result["provinces"]]
+    assert totals == sorted(totals, reverse=True) and result["provinces"][0]["rank"] == 1
+    for province in result["provinces"]:
+        own = result["results"][province["code"]]
+        assert own["units"][0]["total"] == province["total"]
+        assert len(own["units"]) > 20  # the province, its departments and every commune
+        # The same as computing the province alone.
+        assert own == engines.index_json(tmp_path / "vn" / province["code"], "duckdb", date(2026, 1, 1),
+                                         date(2026, 12, 31),
+                                         now=datetime(2027, 1, 1, tzinfo=timezone.get_current_timezone()))
+    write_national(result, tmp_path / "out")
+    table = pq.read_table(tmp_path / "out" / "units.parquet")
+    assert table.num_rows == sum(len(r["units"]) for r in result["results"].values())
