@@ -125,7 +125,12 @@ def _since_sql(mark: Watermark) -> tuple[str, list]:
 
     On PostgreSQL a transaction's own writes count as visible in its own snapshot, so a reader that writes
     too (tests do) finds its own later stamps by `seq`: they took their numbers after `mark.seq`."""
+    if not isinstance(mark, Watermark):
+        raise TypeError("Pass the Watermark the reader kept, not a seq: on PostgreSQL a seq is no cursor (a "
+                        "transaction that took a lower seq may commit later); use stamped_since(old, now=mark).")
     if _postgres():
+        if not mark.cursor:  # a mark kept before marks had cursors: every stamp, never one too few
+            return "TRUE", []
         snapshot, _, own = mark.cursor.partition("/")
         xmin = int(snapshot.split(":")[0])
         visible = "pg_visible_in_snapshot(xid::text::xid8, %s::pg_snapshot)"

@@ -93,3 +93,13 @@ def test_transitions_of_different_dossiers_commit_while_the_other_is_open(two_pr
     assert (Dossier.objects.get(pk=first.pk).version, Dossier.objects.get(pk=second.pk).version) == \
         (versions[0] + 1, versions[1] + 1)
     assert AuditEntry.objects.count() == entries + 2
+
+
+def test_a_mark_without_a_cursor_re_reads_every_stamp(two_processing):
+    first, second = two_processing
+    dossiers_changed([first.pk])
+    dossiers_changed([second.pk])
+    old = watermark()._replace(cursor="")  # kept before marks had cursors (a snapshot file, a report)
+    assert sorted(stamped_since(old)) == sorted(DossierStamp.objects.values_list("dossier_id", flat=True))
+    with pytest.raises(TypeError):
+        stamped_since(old.seq)
