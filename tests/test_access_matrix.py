@@ -4,7 +4,8 @@ The walk resolves every include; a pattern missing from TABLE (or a row whose pa
 test, so a new page cannot be added without saying who may open it. Parameters are filled with real
 objects of a small world (tests/office/conftest.py `world`, tests/portal/conftest.py `portal_world`): a
 dossier of commune A filed for the citizen, one of its components, a feedback item of the citizen about
-commune A, a draft of the citizen, commune A's code for the unit pages. Each row gives the outcome of a GET
+commune A, a draft of the citizen, commune A's code for the unit pages, commune A's target, a plan with a task
+led by commune A and its evidence, a survey with an opening, and a published weekly report. Each row gives the outcome of a GET
 for every role, in the order of ROLES:
 
     anonymous, citizen (the dossier's and feedback's owner), another citizen,
@@ -22,16 +23,26 @@ from __future__ import annotations
 
 import re
 import uuid
+from datetime import date
+from decimal import Decimal
 
 import pytest
+from django.core.files.base import ContentFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver
+from django.utils import timezone
 
 from motcua.applications.models import Draft, FormDefinition
+from motcua.plans.models import Evidence, Plan, Task
+from motcua.reports import publishing
+from motcua.reports.letterhead import default_letterhead
+from motcua.targets import history
+from motcua.targets.models import Scope
 from tests.feedback.conftest import file_item
 from tests.office.conftest import media_root, password_hash, receive, world  # noqa: F401
 from tests.portal.conftest import portal_world  # noqa: F401
 from tests.secondfactor import pass_second_factor
+from tests.surveys.conftest import open_opening
 
 pytestmark = pytest.mark.django_db
 
@@ -55,7 +66,18 @@ ROW_PARAMETERS = {
     "dich-vu-cong/ban-nhap/<int:pk>/tu-dong-luu/": lambda o: {"pk": o["draft"].pk},
     "dieu-hanh/don-vi/<str:code>/": lambda o: {"code": o["unit"].code},
     "dieu-hanh/don-vi/<str:code>/so-lieu.json": lambda o: {"code": o["unit"].code},
+    "ke-hoach/minh-chung/<int:pk>/": lambda o: {"pk": o["evidence"].pk},
+    "ke-hoach/nhiem-vu/<int:pk>/": lambda o: {"pk": o["task"].pk},
 }
+for _route, _name in (("bao-cao/da-phat-hanh/<int:pk>/", "report"), ("bao-cao/da-phat-hanh/<int:pk>/so-sanh/", "report"),
+                      ("bao-cao/da-phat-hanh/<int:pk>/tep.<str:fmt>", "report"), ("chi-tieu/<int:pk>/", "target"),
+                      ("chi-tieu/<int:pk>/dieu-chinh/", "target"), ("khao-sat/<int:pk>/", "survey"),
+                      ("khao-sat/<int:pk>/mo-dot/", "survey"), ("khao-sat/dot/<int:pk>/", "opening"),
+                      ("khao-sat/dot/<int:pk>/ket-qua.xlsx", "opening")):
+    ROW_PARAMETERS[_route] = lambda o, name=_name: {"pk": o[name].pk}
+for _route in ("ke-hoach/<slug:key>/", "ke-hoach/<slug:key>/bao-cao-thang/", "ke-hoach/<slug:key>/chua-bao-cao/",
+               "ke-hoach/<slug:key>/cua-toi/"):
+    ROW_PARAMETERS[_route] = lambda o: {"key": o["plan"].key}
 for _route in ("phan-anh/<str:code>/", "phan-anh/<str:code>/phan-cong/", "phan-anh/<str:code>/de-nghi-bo-sung/",
                "phan-anh/<str:code>/da-bo-sung/", "phan-anh/<str:code>/tra-loi/", "phan-anh/<str:code>/tu-choi/",
                "phan-anh/<str:code>/chuyen-don-vi/", "phan-anh/<str:code>/cong-khai/",
@@ -75,7 +97,6 @@ PROVINCE = "LFFFFFFFOO"  # the provincial monitor and the administrator
 OFFICE_POST = "LFFPPPPPPP"  # office actions: POST only, citizens and anonymous turned away first
 PROVINCE_POST = "LFFFFFFFPP"  # the province's actions: POST only
 OFFICE_ABSENT = "LFFNNNNNNN"  # office pages of an absent object (or a document not issued yet): 404 for officers
-PROVINCE_ABSENT = "LFFFFFFFNN"  # the province's pages of an absent object
 CITIZENS = "LOOFFFFFFF"  # a citizen's own lists; officers refused
 OWN = "LONFFFFFFF"  # the citizen's own object: another citizen gets 404, officers 403
 CITIZEN_POST = "LPPFFFFFFF"  # a citizen's actions: POST only
@@ -104,7 +125,6 @@ TABLE: dict[str, str] = {
     'chi-so/xep-hang/': OFFICERS,
     'dong-bo/': OFFICERS,
     'hang-doi/': OFFICERS,
-    'ke-hoach/': OFFICERS,
     'ke-hoach/chien-dich/': OFFICERS,
     'phan-anh/': OFFICERS,
     'phan-anh/qua-han/': OFFICERS,
@@ -170,29 +190,13 @@ TABLE: dict[str, str] = {
     'khao-sat/<int:pk>/sua/': PROVINCE_POST,
     'khao-sat/dot/<int:pk>/gui-loi-moi/': PROVINCE_POST,
     # OFFICE_ABSENT
-    'bao-cao/da-phat-hanh/<int:pk>/': OFFICE_ABSENT,
-    'bao-cao/da-phat-hanh/<int:pk>/so-sanh/': OFFICE_ABSENT,
-    'bao-cao/da-phat-hanh/<int:pk>/tep.<str:fmt>': OFFICE_ABSENT,
-    'chi-tieu/<int:pk>/': OFFICE_ABSENT,
-    'chi-tieu/<int:pk>/dieu-chinh/': OFFICE_ABSENT,
     'ho-so/<str:code>/ket-qua-xem-truoc.pdf': OFFICE_ABSENT,
     'ho-so/<str:code>/ket-qua.pdf': OFFICE_ABSENT,
     'ho-so/<str:code>/ket-qua/kiem-tra-chu-ky/': OFFICE_ABSENT,
     'ho-so/<str:code>/phieu-tu-choi.pdf': OFFICE_ABSENT,
     'ho-so/<str:code>/phieu-yeu-cau-bo-sung.pdf': OFFICE_ABSENT,
     'ho-so/<str:code>/van-ban-xin-loi/<int:event_id>.pdf': OFFICE_ABSENT,
-    'ke-hoach/<slug:key>/': OFFICE_ABSENT,
-    'ke-hoach/<slug:key>/bao-cao-thang/': OFFICE_ABSENT,
-    'ke-hoach/<slug:key>/chua-bao-cao/': OFFICE_ABSENT,
-    'ke-hoach/<slug:key>/cua-toi/': OFFICE_ABSENT,
-    'ke-hoach/minh-chung/<int:pk>/': OFFICE_ABSENT,
-    'ke-hoach/nhiem-vu/<int:pk>/': OFFICE_ABSENT,
     'phan-anh/<str:code>/tra-loi.pdf': OFFICE_ABSENT,
-    # PROVINCE_ABSENT
-    'khao-sat/<int:pk>/': PROVINCE_ABSENT,
-    'khao-sat/<int:pk>/mo-dot/': PROVINCE_ABSENT,
-    'khao-sat/dot/<int:pk>/': PROVINCE_ABSENT,
-    'khao-sat/dot/<int:pk>/ket-qua.xlsx': PROVINCE_ABSENT,
     # CITIZENS
     'dich-vu-cong/ban-nhap/': CITIZENS,
     'dich-vu-cong/ho-so-cua-toi/': CITIZENS,
@@ -209,6 +213,22 @@ TABLE: dict[str, str] = {
     'dich-vu-cong/phan-anh/cua-toi/<str:code>/bo-sung/': CITIZEN_POST,
     'dich-vu-cong/phan-anh/cua-toi/<str:code>/danh-gia/': CITIZEN_POST,
     'dich-vu-cong/phan-anh/cua-toi/<str:code>/phan-anh-lai/': CITIZEN_POST,
+    # Commune A's target and plan task, a survey and its opening, a published report (objects of the world)
+    'bao-cao/da-phat-hanh/<int:pk>/': OFFICERS,
+    'bao-cao/da-phat-hanh/<int:pk>/so-sanh/': OFFICERS,
+    'bao-cao/da-phat-hanh/<int:pk>/tep.<str:fmt>': OFFICERS,
+    'chi-tieu/<int:pk>/': "LFFNNONNOO",  # commune A's target: its leader and the province; others 404
+    'chi-tieu/<int:pk>/dieu-chinh/': "LFFNNFNNOO",  # changed by the province only; the unit's leader sees it
+    'ke-hoach/<slug:key>/': UNIT_OBJECT,
+    'ke-hoach/<slug:key>/bao-cao-thang/': "LFFFFOFFFF",  # the monthly report: a lead unit's leader
+    'ke-hoach/<slug:key>/chua-bao-cao/': PROVINCE,
+    'ke-hoach/<slug:key>/cua-toi/': "LFFOOOOONN",  # an officer's own unit's tasks; the province has no unit in it
+    'ke-hoach/minh-chung/<int:pk>/': UNIT_OBJECT,
+    'ke-hoach/nhiem-vu/<int:pk>/': UNIT_OBJECT,
+    'khao-sat/<int:pk>/': PROVINCE,
+    'khao-sat/<int:pk>/mo-dot/': PROVINCE,
+    'khao-sat/dot/<int:pk>/': PROVINCE,
+    'khao-sat/dot/<int:pk>/ket-qua.xlsx': PROVINCE,
     # CITIZEN_ABSENT
     'dich-vu-cong/ho-so-cua-toi/<str:code>/ket-qua.pdf': CITIZEN_ABSENT,
     'dich-vu-cong/ho-so-cua-toi/<str:code>/ket-qua/kiem-tra-chu-ky/': CITIZEN_ABSENT,
@@ -223,6 +243,7 @@ TABLE: dict[str, str] = {
     'dich-vu-cong/dang-xuat/': POST_ONLY,
     'thanh-toan/thong-bao/': POST_ONLY,
     # Rules of their own
+    'ke-hoach/': "LFFRRRRRRR",  # officers: sent on to the plan when there is one
     'api/v1/fix-first': "AFFFFBFFBB",  # JSON: 401 anonymous, a leader's own unit (400: no period given)
     'api/v1/index': "BBBBBBBBBB",  # public JSON (400: no period given)
     'api/v1/index/extras': "BBBBBBBBBB",  # public JSON (400: no period given)
@@ -276,7 +297,27 @@ def objects(portal_world):  # noqa: F811
     draft = Draft.objects.create(owner=w.citizen, procedure=w.birth, form=form, unit=w.commune_a)
     feedback = file_item(w, user=w.citizen)
     return {"dossier": dossier, "component": dossier.components.order_by("pk").first(), "procedure": w.birth,
-            "draft": draft, "feedback": feedback, "unit": w.commune_a}
+            "draft": draft, "feedback": feedback, "unit": w.commune_a, **_province_objects(w)}
+
+
+def _province_objects(w) -> dict:
+    """Commune A's target and plan task (with its evidence), a survey and its opening, a published report."""
+    target = history.create_target(measure="online", scope=Scope.UNIT, unit=w.commune_a, value=Decimal(92),
+                                   start=date(2025, 11, 3), end=date(2025, 11, 14), programme="Chiến dịch 45 ngày",
+                                   by=w.monitor, reason="Giao chỉ tiêu")
+    plan = Plan.objects.create(key="kh-thu", title="Kế hoạch thử", period_start=date(2025, 10, 1),
+                               period_end=date(2025, 12, 31), reports_from=date(2025, 10, 1))
+    task = Task.objects.create(plan=plan, number="1", title="Số hóa hồ sơ", deadline=date(2025, 12, 1))
+    task.lead_units.add(w.commune_a)
+    evidence = Evidence.objects.create(
+        task=task, unit=w.commune_a, name="bien-ban.pdf", file=ContentFile(b"%PDF-1.4\n%%EOF\n", "bien-ban.pdf"),
+        content_type="application/pdf", size=15, at=timezone.now(), by=w.leader_a)
+    opening = open_opening(w)
+    day = date(2025, 11, 14)
+    report = publishing.issue_report("weekly", publishing.weekly_parameters(day, "qd766", False),
+                                     default_letterhead("weekly", day).with_(number="125/BC-VPUB"))
+    return {"target": target, "plan": plan, "task": task, "evidence": evidence, "survey": opening.survey,
+            "opening": opening, "report": report}
 
 
 def _clients(people) -> dict:

@@ -58,7 +58,7 @@ class Procedure(models.Model):
         _("thời hạn bổ sung hồ sơ (ngày)"), null=True, blank=True,
         help_text=_("Số ngày (theo lịch) người nộp có để bổ sung hồ sơ theo yêu cầu; quá hạn mà không bổ sung thì "
                     "dừng giải quyết hồ sơ. Để trống: dùng thời hạn chung của tỉnh."))
-    position = models.PositiveIntegerField(default=0, db_index=True)
+    position = models.PositiveIntegerField(_("thứ tự"), default=0, db_index=True)
 
     class Meta:
         verbose_name = _("thủ tục hành chính")
@@ -96,9 +96,11 @@ class ProcedureComponent(models.Model):
 class Authority(models.Model):
     """Which unit may decide which procedure (authority.csv)."""
 
-    unit = models.ForeignKey("units.Unit", on_delete=models.CASCADE, related_name="authorities")
-    procedure = models.ForeignKey(Procedure, on_delete=models.CASCADE, related_name="authorities")
-    position = models.PositiveIntegerField(default=0, db_index=True)
+    unit = models.ForeignKey("units.Unit", verbose_name=_("đơn vị"), on_delete=models.CASCADE,
+                             related_name="authorities")
+    procedure = models.ForeignKey(Procedure, verbose_name=_("thủ tục"), on_delete=models.CASCADE,
+                                  related_name="authorities")
+    position = models.PositiveIntegerField(_("thứ tự"), default=0, db_index=True)
 
     class Meta:
         verbose_name = _("thẩm quyền giải quyết")

@@ -19,8 +19,10 @@ class Role(models.TextChoices):
 class Membership(models.Model):
     """A user's unit and role. Officers act within their unit and the units below it."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
-    unit = models.ForeignKey("units.Unit", null=True, blank=True, on_delete=models.PROTECT, related_name="members")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, verbose_name=_("tài khoản"),
+                                on_delete=models.CASCADE, related_name="membership")
+    unit = models.ForeignKey("units.Unit", verbose_name=_("đơn vị"), null=True, blank=True,
+                             on_delete=models.PROTECT, related_name="members")
     role = models.CharField(_("vai trò"), max_length=10, choices=Role.choices)
     full_name = models.CharField(_("họ và tên"), max_length=255, blank=True, default="")
 

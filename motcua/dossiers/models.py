@@ -46,7 +46,8 @@ class Dossier(models.Model):
     """
 
     code = models.CharField(_("mã hồ sơ"), max_length=64, unique=True)
-    procedure = models.ForeignKey("catalog.Procedure", on_delete=models.PROTECT, related_name="dossiers")
+    procedure = models.ForeignKey("catalog.Procedure", verbose_name=_("thủ tục"), on_delete=models.PROTECT,
+                                  related_name="dossiers")
     unit = models.ForeignKey("units.Unit", verbose_name=_("đơn vị giải quyết"), on_delete=models.PROTECT,
                              related_name="dossiers")
     received_by = models.ForeignKey("units.Unit", verbose_name=_("đơn vị tiếp nhận"), on_delete=models.PROTECT,
@@ -54,12 +55,12 @@ class Dossier(models.Model):
     channel = models.PositiveSmallIntegerField(_("kênh nộp"), choices=Channel.choices)
     full_online = models.BooleanField(_("toàn trình"), default=False)
     status = models.PositiveSmallIntegerField(_("trạng thái"), choices=Status.choices, db_index=True)
-    version = models.PositiveIntegerField(default=0)
+    version = models.PositiveIntegerField(_("phiên bản"), default=0)
 
     received_at = models.DateTimeField(_("thời điểm tiếp nhận"), db_index=True)
     due_at = models.DateTimeField(_("ngày hẹn trả"), db_index=True)
     # False when the import computed due_at; the export then writes null again so a round trip is exact.
-    due_given = models.BooleanField(default=True)
+    due_given = models.BooleanField(_("đã có ngày hẹn trả"), default=True)
     resolved_at = models.DateTimeField(_("ngày xử lý xong"), null=True, blank=True)
     returned_at = models.DateTimeField(_("ngày trả kết quả"), null=True, blank=True)
     ended = models.CharField(_("kết thúc khác"), max_length=10, choices=Ending.choices, blank=True, default="")
@@ -89,10 +90,11 @@ class Dossier(models.Model):
                                on_delete=models.PROTECT, related_name="held_dossiers")
     assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("cán bộ xử lý"), null=True, blank=True,
                                  on_delete=models.SET_NULL, related_name="assigned_dossiers")
-    import_batch = models.ForeignKey("interchange.ImportBatch", null=True, blank=True, on_delete=models.SET_NULL,
+    import_batch = models.ForeignKey("interchange.ImportBatch", verbose_name=_("lần nhập dữ liệu"),
+                                     null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="dossiers")
     # Order of dossiers.jsonl, kept so that an export writes the lines back in the order they came.
-    position = models.BigIntegerField(default=0, db_index=True)
+    position = models.BigIntegerField(_("thứ tự thay đổi"), default=0, db_index=True)
 
     objects = DossierQuerySet.as_manager()
 

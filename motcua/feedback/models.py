@@ -49,8 +49,9 @@ class Feedback(models.Model):
     raised_again = models.BooleanField(_("phản ánh lại"), default=False)
     subject = models.CharField(_("tiêu đề"), max_length=500, blank=True, default="")
     content = models.TextField(_("nội dung"), blank=True, default="")
-    dossier = models.ForeignKey("dossiers.Dossier", null=True, blank=True, on_delete=models.SET_NULL)
-    position = models.BigIntegerField(default=0, db_index=True)
+    dossier = models.ForeignKey("dossiers.Dossier", verbose_name=_("hồ sơ"), null=True, blank=True,
+                                on_delete=models.SET_NULL)
+    position = models.BigIntegerField(_("thứ tự thay đổi"), default=0, db_index=True)
 
     # Handling in this system (imported items keep the defaults: channel "import", status blank).
     channel = models.CharField(_("kênh tiếp nhận"), max_length=10, choices=Channel.choices, default=Channel.IMPORT)
@@ -65,8 +66,9 @@ class Feedback(models.Model):
                                      null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="feedback_filed")
     status = models.CharField(_("trạng thái"), max_length=16, choices=Status.choices, blank=True, default="")
-    version = models.PositiveIntegerField(default=0)
-    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("cán bộ xử lý"), null=True, blank=True,
+    version = models.PositiveIntegerField(_("phiên bản"), default=0)
+    assignee = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("cán bộ xử lý"), null=True,
+                                 blank=True,
                                  on_delete=models.SET_NULL, related_name="feedback_assigned")
     info_requested_at = models.DateTimeField(_("ngày yêu cầu bổ sung thông tin lần đầu"), null=True, blank=True)
     answer_text = models.TextField(_("nội dung trả lời"), blank=True, default="")

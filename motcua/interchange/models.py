@@ -10,7 +10,7 @@ class ImportBatch(models.Model):
     folder = models.CharField(_("thư mục"), max_length=1000)
     digest = models.CharField(_("mã băm"), max_length=64, db_index=True)
     imported_at = models.DateTimeField(_("thời điểm nhập"), auto_now_add=True)
-    counts = models.JSONField(default=dict)
+    counts = models.JSONField(_("số lượng"), default=dict)
 
     class Meta:
         verbose_name = _("lần nhập dữ liệu")

@@ -14,7 +14,8 @@ class Method(models.TextChoices):
 class Payment(models.Model):
     """One payment. The dossier's `paid_online_at` is the moment of its first successful online payment."""
 
-    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.PROTECT, related_name="payments")
+    dossier = models.ForeignKey("dossiers.Dossier", verbose_name=_("hồ sơ"), on_delete=models.PROTECT,
+                                related_name="payments")
     amount_vnd = models.BigIntegerField(_("số tiền (đồng)"))
     method = models.CharField(_("hình thức"), max_length=10, choices=Method.choices)
     paid_at = models.DateTimeField(_("thời điểm thanh toán"))
@@ -55,20 +56,23 @@ class PaymentOrder(models.Model):
     """
 
     code = models.CharField(_("mã đơn hàng"), max_length=32, unique=True)
-    dossier = models.ForeignKey("dossiers.Dossier", on_delete=models.PROTECT, related_name="payment_orders")
+    dossier = models.ForeignKey("dossiers.Dossier", verbose_name=_("hồ sơ"), on_delete=models.PROTECT,
+                                related_name="payment_orders")
     purpose = models.CharField(_("khoản thanh toán"), max_length=12, choices=Purpose.choices)
     amount_vnd = models.BigIntegerField(_("số tiền (đồng)"))
     description = models.CharField(_("nội dung"), max_length=255)
     state = models.CharField(_("trạng thái"), max_length=8, choices=OrderState.choices, default=OrderState.PENDING)
     created_at = models.DateTimeField(_("tạo lúc"))
     expires_at = models.DateTimeField(_("hết hạn lúc"))
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name=_("người tạo"), null=True,
+                                   blank=True, on_delete=models.SET_NULL,
                                    related_name="+")
     transaction_id = models.CharField(_("mã giao dịch của nền tảng"), max_length=64, blank=True, default="")
     paid_at = models.DateTimeField(_("thời điểm thanh toán (theo nền tảng)"), null=True, blank=True)
     settled_at = models.DateTimeField(_("thời điểm nhận xác nhận"), null=True, blank=True)
     late = models.BooleanField(_("xác nhận sau khi hết hạn"), default=False)
-    payment = models.OneToOneField(Payment, null=True, blank=True, on_delete=models.PROTECT, related_name="order")
+    payment = models.OneToOneField(Payment, verbose_name=_("khoản thanh toán"), null=True, blank=True,
+                                   on_delete=models.PROTECT, related_name="order")
 
     class Meta:
         verbose_name = _("đơn hàng thanh toán trực tuyến")
@@ -112,7 +116,8 @@ class Callback(models.Model):
     received_at = models.DateTimeField(_("nhận lúc"), db_index=True)
     params = models.JSONField(_("tham số nhận được"))
     order_code = models.CharField(_("mã đơn hàng"), max_length=64, blank=True, default="")
-    order = models.ForeignKey(PaymentOrder, null=True, blank=True, on_delete=models.SET_NULL, related_name="callbacks")
+    order = models.ForeignKey(PaymentOrder, verbose_name=_("đơn hàng"), null=True, blank=True,
+                              on_delete=models.SET_NULL, related_name="callbacks")
     verdict = models.CharField(_("kết luận"), max_length=16, choices=Verdict.choices)
     remote_addr = models.CharField(_("địa chỉ gửi"), max_length=64, blank=True, default="")
 

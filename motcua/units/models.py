@@ -50,7 +50,7 @@ class Unit(models.Model):
     )
     e_certified_copy = models.BooleanField(_("chứng thực bản sao điện tử"), default=False)
     # Order of units.csv: the index tables list units in this order.
-    position = models.PositiveIntegerField(default=0, db_index=True)
+    position = models.PositiveIntegerField(_("thứ tự"), default=0, db_index=True)
     # Working sessions as [["07:00", "11:30"], ["13:30", "17:00"]]; empty = the province default.
     sessions = models.JSONField(_("phiên làm việc"), default=list, blank=True)
 
@@ -82,7 +82,7 @@ class CalendarException(models.Model):
 
     date = models.DateField(_("ngày"))
     kind = models.CharField(_("loại"), max_length=8, choices=Kind.choices)
-    unit = models.ForeignKey(Unit, null=True, blank=True, on_delete=models.CASCADE)
+    unit = models.ForeignKey(Unit, verbose_name=_("đơn vị"), null=True, blank=True, on_delete=models.CASCADE)
     note = models.CharField(_("ghi chú"), max_length=255, blank=True)
 
     class Meta:
