@@ -21,12 +21,12 @@ from django.db.models import Q
 
 from motcua.catalog.models import Procedure as ProcedureRow
 from motcua.dossiers.models import Dossier as DossierRow
-from motcua.indicators import from_db, livelists
+from motcua.indicators import from_db, live, livelists
 from motcua.indicators import records as rec
 from motcua.indicators.compute import UnitTree
 from motcua.indicators.facts import dossier_facts
 from motcua.indicators.members import Member, dossier_scope
-from motcua.indicators.rules import DEFAULT_RULESET, IndicatorRule, RuleSet, load_ruleset
+from motcua.indicators.rules import DEFAULT_RULESET, IndicatorRule, RuleSet
 from motcua.lib.periods import Period
 from motcua.units.calendars import CalendarBook
 from motcua.units.models import Unit as UnitRow
@@ -93,7 +93,7 @@ def dossier_population(indicator_id: str, unit_code: str | None, date_from: date
     Raises `KeyError` for an unknown indicator, `ValueError` for an unknown unit, an inverted period or an
     indicator whose items are not dossiers, and `rules.RuleSetError` for an unknown rule set.
     """
-    ruleset = load_ruleset(rules)
+    ruleset = live.cached_ruleset(rules)
     rule = ruleset.indicator(indicator_id)
     period = Period.of(date_from, date_to, now)
     unit_rows = tuple(UnitRow.objects.select_related("parent").order_by("position", "id"))

@@ -20,6 +20,7 @@ from motcua.indicators import ranking as ranking_rules
 from motcua.indicators.comparison import comparison_rows
 from motcua.indicators.forms import ALL, COUNTED, NOT_COUNTED, IndexQueryForm, MembersQueryForm
 from motcua.indicators.labels import selector_labels
+from motcua.indicators.live import cached_ruleset
 from motcua.indicators.members import members
 from motcua.indicators.pagedmembers import dossier_population
 from motcua.indicators.rules import load_ruleset
@@ -165,7 +166,7 @@ def indicator_members(request, indicator_id: str):
         return render(request, "indicators/members.html", {"form": form}, status=400)
     query = form.query(request.GET.get("trang"))
     try:
-        rule = load_ruleset(query.rules).indicator(indicator_id)
+        rule = cached_ruleset(query.rules).indicator(indicator_id)
     except KeyError:
         raise Http404 from None
     if rule.kind == "dossier":

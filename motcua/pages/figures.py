@@ -58,7 +58,10 @@ class StatusCounts:
     def _read_all(self) -> None:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT id, unit_id, status, channel FROM {Dossier._meta.db_table} ORDER BY id")
-            rows = np.array(cursor.fetchall(), dtype=np.int64).reshape(-1, 4)
+            parts = [np.zeros((0, 4), dtype=np.int64)]
+            while chunk := cursor.fetchmany(100_000):  # a Python tuple per row only for a chunk at a time
+                parts.append(np.array(chunk, dtype=np.int64).reshape(-1, 4))
+            rows = np.concatenate(parts)
         self.ids, self.unit, self.status, self.channel = (rows[:, i].copy() for i in range(4))
         self.changed: dict[int, tuple[int, int, int] | None] = {}
         keys, counts = np.unique(rows[:, 1:], axis=0, return_counts=True)

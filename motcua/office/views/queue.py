@@ -89,12 +89,9 @@ def shown_statuses(filters: dict) -> list[int]:
 
 
 def queue_dossiers(user, filters: dict, now, calendar):
-    """The queryset of the queue for `user` and the cleaned `filters` (ordered by `QueueRows`); the tab is
-    filters["tab"]."""
+    """The queryset of the queue for `user` and the cleaned `filters`, but for the statuses, which
+    `QueueRows` applies to each of its parts (with the order); the tab is filters["tab"]."""
     dossiers = Dossier.objects.visible_to(user).filter(tab_filter(user, filters.get("tab") or default_tab(user)))
-    statuses = shown_statuses(filters)
-    if len(statuses) < len(Status):
-        dossiers = dossiers.filter(status__in=statuses)
     if filters.get("urgency"):
         soon_limit = calendar.add_working_time(now, calendar.hours_per_day)
         dossiers = dossiers.filter(urgency_filter(filters["urgency"], now, soon_limit))
@@ -129,8 +126,10 @@ class QueueRows:
     def counts(self) -> list[int]:
         """The size of each part, in one query."""
         if self._counts is None:
-            found = self.dossiers.order_by().aggregate(**{f"part{i}": Count("id", filter=Q(status__in=statuses))
-                                                          for i, statuses in enumerate(self.statuses) if statuses})
+            shown = [s for statuses in self.statuses for s in statuses]
+            found = self.dossiers.filter(status__in=shown).order_by().aggregate(
+                **{f"part{i}": Count("status", filter=Q(status__in=statuses))
+                   for i, statuses in enumerate(self.statuses) if statuses})
             self._counts = [found.get(f"part{i}", 0) for i in range(len(self.parts))]
         return self._counts
 
