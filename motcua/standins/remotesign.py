@@ -28,7 +28,8 @@ The phone (control paths, no auth, only on the stand-in):
   `/transactions`, `/credentials` or `*` (default): `down` (close the connection), `status` (answer
   `status`), `slow` (`seconds`, then as usual), `store_then_drop` (on `/sign`: the transaction is made, then
   the connection is closed). Signature faults, used by the next confirmed transactions: `wrong_signature`
-  (a signature over another hash), `duplicate_answer` (the phone's answer arrives twice).
+  (a signature over another hash), `wrong_certificate` (answered with the chain's top certificate instead of
+  the signer's), `duplicate_answer` (the phone's answer arrives twice).
 - `POST /_standin/down`, `POST /_standin/clear`, `GET /_standin/state` (signers without keys, transactions,
   counters), `POST /_standin/reset` (forgets transactions and counters; keeps the signers and their keys).
 
@@ -58,7 +59,7 @@ SIGN_PATH = "/sign"
 CREDENTIALS_PATH = "/credentials"
 TRANSACTIONS_PATH = "/transactions"
 REQUEST_FAULTS = ("down", "status", "slow", "store_then_drop")
-SIGNATURE_FAULTS = ("wrong_signature", "duplicate_answer")
+SIGNATURE_FAULTS = ("wrong_signature", "wrong_certificate", "duplicate_answer")
 ANSWERS = ("confirm", "refuse", "expire", "none")
 FINAL = {"confirm": "confirmed", "refuse": "refused", "expire": "expired"}
 HASHES = {"sha256": (hashes.SHA256, 32), "sha384": (hashes.SHA384, 48), "sha512": (hashes.SHA512, 64)}
@@ -226,6 +227,7 @@ class RemoteSignState(PortalState):
             fault = self._take_signature_fault()
             if fault == "wrong_signature":
                 digest = bytes([digest[0] ^ 0xFF]) + digest[1:]
+            transaction["wrong_certificate"] = fault == "wrong_certificate"
             transaction["signature"] = base64.b64encode(
                 sign_digest(signer["key"], digest, transaction["hash_algorithm"])).decode("ascii")
             if fault == "duplicate_answer":
@@ -276,8 +278,9 @@ class RemoteSignState(PortalState):
                   "expires_at": transaction["expires_at"]}
         if transaction["status"] == "confirmed":
             signer = self.signers[transaction["user_id"]]
-            answer.update(signature=transaction["signature"], certificate=signer["certificate"],
-                          chain=list(signer["chain"]))
+            wrong = transaction.get("wrong_certificate") and signer["chain"]
+            certificate = signer["chain"][-1] if wrong else signer["certificate"]
+            answer.update(signature=transaction["signature"], certificate=certificate, chain=list(signer["chain"]))
         return answer
 
     def snapshot(self) -> dict:

@@ -140,6 +140,14 @@ def test_a_signature_that_does_not_verify_is_rejected(remote_standin):
     assert "chữ ký không hợp lệ" in caught.value.message_vi
 
 
+def test_a_signature_sent_with_another_certificate_is_rejected(remote_standin):
+    """The signature itself is right, but the service says another certificate made it: not what we asked."""
+    phone(remote_standin, "confirm")
+    remote_standin.faults([{"kind": "wrong_certificate"}])
+    with pytest.raises(remote.BadSignature, match="another certificate"):
+        _sign(remote_standin)
+
+
 def test_a_duplicated_answer_from_the_phone_changes_nothing(remote_standin):
     phone(remote_standin, "confirm")
     remote_standin.faults([{"kind": "duplicate_answer"}])
