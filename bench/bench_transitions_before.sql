@@ -1,3 +1,8 @@
+-- pgbench script: one transition's statements, before the write path change (docs/benchmarks.md "The write path").
+-- On a copy of motcua_2m, migrated; each client moves its own 280 dossiers in processing:
+--   psql -d COPY -c "CREATE TABLE bench_ids AS SELECT row_number() OVER (ORDER BY id) - 1 AS n, id
+--                    FROM dossiers_dossier WHERE status = 4; CREATE UNIQUE INDEX ON bench_ids (n)"
+--   pgbench -n -M prepared -f bench/bench_transitions_before.sql -c 32 -j 2 -T 15 COPY
 \set n :client_id * 280 + random(0, 279)
 SELECT id AS d FROM bench_ids WHERE n = :n \gset
 BEGIN;
