@@ -24,6 +24,7 @@ import statistics
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from datetime import date, datetime
 from pathlib import Path
@@ -152,15 +153,20 @@ def served(args, env, workers: int, port: int) -> dict:
     try:
         started = time.perf_counter()
         while True:
-            try:
-                first, _ = _get(url)
+            try:  # a 400 (no period asked): the workers are up, and no index was touched yet
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v1/index", timeout=120)
+            except urllib.error.HTTPError:
                 break
             except OSError:
                 if server.poll() is not None or time.perf_counter() - started > 300:
                     raise RuntimeError(f"motcua serve did not answer; see {log.name}") from None
                 time.sleep(0.2)
-        result = {"workers": workers, "first_answer_since_start_s": round(time.perf_counter() - started, 2),
-                  "first_request_s": round(first, 3)}
+        up = time.perf_counter() - started
+        time.sleep(2)
+        before = {str(pid): _memory(pid) for pid in _workers(server.pid)}
+        first, _ = _get(url)
+        result = {"workers": workers, "up_s": round(up, 2), "first_index_request_s": round(first, 3),
+                  "memory_before_index": before}
         for _ in range(4 * workers):  # every worker maps the snapshot and answers once
             _get(url)
         times = [_get(url)[0] for _ in range(args.runs)]
@@ -168,6 +174,8 @@ def served(args, env, workers: int, port: int) -> dict:
         pids = _workers(server.pid)
         result["memory"] = {str(pid): _memory(pid) for pid in pids}
         result["pss_total_mb"] = round(sum(m["pss_mb"] for m in result["memory"].values()), 1)
+        result["master"] = _memory(server.pid)  # gunicorn's master (the `motcua serve` process, exec'd)
+        result["pss_total_before_index_mb"] = round(sum(m["pss_mb"] for m in before.values()), 1)
         if workers == 1:
             old = pids[0]
             os.kill(old, signal.SIGKILL)

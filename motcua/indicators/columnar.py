@@ -490,20 +490,26 @@ class StaticRanks:
     pairs in a table of (distinct static keys × 512) cells instead of 2**21. Append-only: a row's rank
     stays valid as long as the row lives."""
 
-    def __init__(self):
-        self.lookup = np.full(1 << FACT_COUNT, -1, dtype=np.int32)
-        self.values = np.zeros(0, dtype=np.int64)
+    def __init__(self, values: np.ndarray | None = None):
+        # The keys in rank order, and the same keys sorted with their ranks: a few hundred numbers, where a
+        # table indexed by key (2**21 entries, 8 MB) would be copied into every web process.
+        self.values = np.zeros(0, dtype=np.int64) if values is None else np.array(values, dtype=np.int64)
+        self._sort()
+
+    def _sort(self) -> None:
+        order = np.argsort(self.values, kind="stable")
+        self._sorted, self._rank_of_sorted = self.values[order], order.astype(np.int32)
 
     def assign(self, static_key: np.ndarray) -> np.ndarray:
         if len(static_key) == 0:
             return np.zeros(0, dtype=np.int32)
         present = np.flatnonzero(np.bincount(static_key, minlength=1 << FACT_COUNT)) if len(static_key) > 100_000 \
             else np.unique(static_key).astype(np.int64)
-        new = present[self.lookup[present] < 0]
+        new = present[~np.isin(present, self._sorted)]
         if len(new):
-            self.lookup[new] = np.arange(len(self.values), len(self.values) + len(new), dtype=np.int32)
             self.values = np.concatenate([self.values, new])
-        return self.lookup[static_key]
+            self._sort()
+        return self._rank_of_sorted[np.searchsorted(self._sorted, static_key)]
 
     def keys(self, cells: np.ndarray) -> np.ndarray:
         """Full DossierFacts keys of `rank * DYNAMIC_BITS + dynamic` cells."""

@@ -187,9 +187,7 @@ class LiveIndex:
         """Use a mapped snapshot's columns; renumber them if the catalog changed since it was written."""
         self.main, self.loose = found.main, found.loose
         self._main_order, self._main_ids = found.main.id_order, found.main_ids
-        self.ranks = columnar.StaticRanks()
-        self.ranks.values = np.array(found.rank_values, dtype=np.int64)
-        self.ranks.lookup[self.ranks.values] = np.arange(len(self.ranks.values), dtype=np.int32)
+        self.ranks = columnar.StaticRanks(found.rank_values)
         self._selectors.clear()
         self.catalog = catalog
         self.version += 1
@@ -503,6 +501,16 @@ def engine() -> LiveIndex:
         if _engine is None:
             _engine = LiveIndex()
         return _engine
+
+
+def prepare_process() -> None:
+    """Build what the index needs that no database row decides: the national holidays and the default
+    working calendar (about half a second). The web server calls this once in gunicorn's master
+    (`--preload`, `motcua.wsgi`): every worker it forks, a replacement too, inherits them instead of
+    building them during its first index request."""
+    from motcua.units.calendars import CalendarBook
+
+    CalendarBook(units=[], exceptions=[])
 
 
 def reset() -> None:

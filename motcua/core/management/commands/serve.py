@@ -33,6 +33,10 @@ def gunicorn_argv(bind: str, workers: int) -> list[str]:
         "--bind", bind,
         "--workers", str(workers),
         "--worker-class", "sync",
+        # The application is loaded once in the master and forked: a new worker (a replacement after a
+        # crash too) starts at once and shares Django's pages; the index itself is mapped from the
+        # snapshot every worker shares (indicators/snapshot.py).
+        "--preload",
         "--access-logfile", "-",
         "--graceful-timeout", "30",
         "--timeout", str(worker_timeout()),
