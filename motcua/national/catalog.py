@@ -9,6 +9,7 @@ computed by that code. Whole-day rules come precomputed from the export (`layout
 from __future__ import annotations
 
 from datetime import time
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +23,13 @@ from motcua.national.reading import read_table
 
 def _time(text: str) -> time:
     return time.fromisoformat(text)
+
+
+@lru_cache(maxsize=64)
+def _calendar(sessions, closures: frozenset, extras: frozenset, first_year: int) -> WorkingCalendar:
+    """One calendar per configuration for the process: building one precomputes years of working days,
+    and the provinces of a national folder mostly share the national calendar."""
+    return WorkingCalendar(sessions=sessions, closures=closures, extra_working_days=extras, first_year=first_year)
 
 
 class ParquetCatalog:
@@ -42,10 +50,9 @@ class ParquetCatalog:
         self.subtree = [np.flatnonzero(self.ancestors[u]) for u in range(self.n_units)]
         self.calendar_index = np.array([u["calendar_index"] for u in units], dtype=np.int64)
         self.calendars = {
-            row["calendar_index"]: WorkingCalendar(
-                sessions=[tuple(_time(x) for x in span.split("-")) for span in row["sessions"].split(",")],
-                closures=row["closures"], extra_working_days=row["extra_working_days"],
-                first_year=row["first_year"])
+            row["calendar_index"]: _calendar(
+                tuple(tuple(_time(x) for x in span.split("-")) for span in row["sessions"].split(",")),
+                frozenset(row["closures"]), frozenset(row["extra_working_days"]), row["first_year"])
             for row in read_table(folder, L.CALENDARS).to_pylist()}
 
         procedures = read_table(folder, L.PROCEDURES).sort_by("position")

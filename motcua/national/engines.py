@@ -112,11 +112,17 @@ _NO_ROWS = columnar.RowFacts(unit=np.zeros(0, np.int64), procedure=np.zeros(0, n
                              dynamic=np.zeros(0, np.uint16), procedure_code=np.zeros(0, np.uint8))
 
 
+_SELECTORS: dict = {}
+_SCORERS: dict = {}
+
+
 class SourceIndex(live.LiveIndex):
     """The live engine's index over a Parquet folder queried by an engine instead of columns in memory."""
 
     def __init__(self, folder, engine: str):
         super().__init__()
+        # What each facts tuple counts for depends on the rule set only: shared by every folder's index.
+        self._selectors, self._scorers = _SELECTORS, _SCORERS
         folder = Path(folder)
         if not L.is_parquet_folder(folder):
             raise ValueError(f"{folder} không phải thư mục Parquet do `motcua export --format parquet` ghi")
@@ -152,10 +158,16 @@ class SourceIndex(live.LiveIndex):
         """Feedback and communes by the live engine's code (given no rows of its own), plus the queried
         dossier cells decided by the same selectors."""
         own_n, own_d = super()._summed_counts(ruleset, [_NO_ROWS], p)
+        selectors = self._selector(ruleset, "dossier", DossierFacts)
         for part in parts:
-            n, d = self._selector(ruleset, "dossier", DossierFacts).count(
-                part.cell_unit, part.cell_key, part.cell_count, self.catalog.n_units)
-            own_n, own_d = own_n + n, own_d + d
+            # A country has millions of (unit, facts) cells but few distinct facts: each is decided once,
+            # then cells are counted per (unit, pattern) as `_Selectors.count` does.
+            keys, inverse = np.unique(part.cell_key, return_inverse=True)
+            patterns = selectors.patterns(keys)[inverse]
+            width = len(selectors.numerators)
+            cells = np.bincount(part.cell_unit * width + patterns, weights=part.cell_count,
+                                minlength=self.catalog.n_units * width).reshape(self.catalog.n_units, width)
+            own_n, own_d = own_n + cells @ selectors.numerators, own_d + cells @ selectors.denominators
         return own_n, own_d
 
 
