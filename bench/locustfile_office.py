@@ -1,5 +1,5 @@
-"""Locust users for bench/bench_office.py: each one an officer (a unit leader) of the back office who logs in
-once with his password, then works through his own dossiers: opens the dossier page, posts the next action its
+"""Locust users for bench/bench_office.py: each one an officer (a unit leader) of the back office, logged in
+once with his password (by the benchmark, through the login form, before the clock starts), who then works through his own dossiers: opens the dossier page, posts the next action its
 forms offer (receive → start → assign → resolve → return the result), reads the page the server sends him back
 to (the message says whether it was done), and now and then opens his queue, the /chi-so/ index and one
 indicator's drill-down.
@@ -71,7 +71,12 @@ class Officer(HttpUser):
         self.todo = list(self.me["dossiers"])
         self.current = None  # (code, the set of steps already posted on it)
         self.drill_down = None
-        self.logged_in = self.login()
+        if self.me.get("cookies"):  # logged in by the benchmark through the same form, before the clock
+            for name, value in self.me["cookies"].items():
+                self.client.cookies.set(name, value)
+            self.logged_in = True
+        else:
+            self.logged_in = self.login()
 
     def login(self) -> bool:
         with self.client.get("/dang-nhap/", name="login page", catch_response=True) as r:
