@@ -65,6 +65,7 @@ def spark_session():
 
             builder = (SparkSession.builder.appName("motcua-index")
                        .config("spark.ui.enabled", "false")
+                       .config("spark.ui.showConsoleProgress", "false")
                        .config("spark.sql.shuffle.partitions", os.environ.get("MOTCUA_SPARK_PARTITIONS", "8"))
                        .config("spark.sql.sources.partitionColumnTypeInference.enabled", "false"))
             master = os.environ.get("MOTCUA_SPARK_MASTER")
