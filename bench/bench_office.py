@@ -365,9 +365,12 @@ def check(run: dict, officers: list[dict]) -> dict:
     from motcua.dossiers.consistency import Claim, half_written, reconcile
     from motcua.dossiers.models import Dossier
 
-    claims = [Claim(c["code"], c["version"], c["action"], answered=c["answer"] == "done")
-              for c in run["claims"] if c["answer"] in ("done", "no answer")]
-    refused = sum(1 for c in run["claims"] if c["answer"] == "refused")
+    last = {}  # each action's last line: "sent" alone means the run ended before its answer came
+    for c in run["claims"]:
+        last[(c["code"], c["version"], c["action"])] = c["answer"]
+    claims = [Claim(code, version, action, answered=answer == "done")
+              for (code, version, action), answer in last.items() if answer in ("done", "no answer", "sent")]
+    refused = sum(1 for answer in last.values() if answer == "refused")
     started = time.perf_counter()
     tally = reconcile(claims)
     codes = {c["code"] for c in run["claims"]}
