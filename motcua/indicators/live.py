@@ -28,6 +28,7 @@ again.
 from __future__ import annotations
 
 import ctypes
+import logging
 import pickle
 import threading
 import time
@@ -46,6 +47,8 @@ from motcua.indicators.intscore import UnitScorer
 from motcua.indicators.populations import CommuneFacts, DossierFacts, FeedbackFacts, ProcedureFacts
 from motcua.indicators.rules import DEFAULT_RULESET, RuleSet, load_ruleset
 from motcua.lib.periods import Period
+
+logger = logging.getLogger(__name__)
 
 COMPACT_AT = 50_000
 ANSWERS_KEPT = 64  # index answers kept per process (a few KB each), for repeated requests with no change
@@ -166,8 +169,15 @@ class LiveIndex:
                     kind = "rebuild"
                     self._read_all(mark, catalog)
                     main_ids = self.main.id[self.main.id_order]
-                    found = snapshot.open_snapshot(snapshot.publish(
-                        folder, mark, catalog, self.main, self.loose, main_ids, self.ranks.values))
+                    try:
+                        found = snapshot.open_snapshot(snapshot.publish(
+                            folder, mark, catalog, self.main, self.loose, main_ids, self.ranks.values))
+                    except OSError:  # a full disk, a read-only VAR_DIR: this process keeps its own columns
+                        logger.exception("could not publish the index snapshot in %s", folder)
+                        self._index_main()
+                        self.last_refresh = {"kind": "rebuild", "rows": len(self.main) + len(self.loose),
+                                             "total_s": time.perf_counter() - started}
+                        return
             self._map(found, catalog, renumber=found.mark["catalog"] != mark.catalog)
             self._apply(sorted(set(changes.stamped_since(changes.Watermark(**found.mark)))))
             self.mark = mark
@@ -270,10 +280,18 @@ class LiveIndex:
         if folder is None:
             self.main, self.loose = main, loose
             self._index_main()
+            self.version += 1
             return
-        with snapshot.locked(folder):
-            found = snapshot.open_snapshot(snapshot.publish(
-                folder, self.mark, self.catalog, main, loose, main.id[main.id_order], self.ranks.values))
+        try:
+            with snapshot.locked(folder):
+                found = snapshot.open_snapshot(snapshot.publish(
+                    folder, self.mark, self.catalog, main, loose, main.id[main.id_order], self.ranks.values))
+        except OSError:
+            logger.exception("could not publish the index snapshot in %s", folder)
+            self.main, self.loose = main, loose
+            self._index_main()
+            self.version += 1
+            return
         del main, loose
         self._map(found, self.catalog, renumber=False)
 

@@ -67,7 +67,10 @@ def shared_folder(mark) -> Path | None:
     database = repr((connection.vendor, settings_dict.get("NAME"), settings_dict.get("HOST"),
                      settings_dict.get("PORT")))
     folder = Path(settings.VAR_DIR) / "index" / hashlib.sha256(database.encode()).hexdigest()[:16]
-    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:  # a read-only VAR_DIR: each process builds its own index, as before snapshots
+        return None
     return folder
 
 

@@ -167,3 +167,18 @@ def test_no_snapshot_inside_a_transaction(tmp_path, fresh_engine):
     folder = snapshot.shared_folder(watermark())
     with snapshot.locked(folder):
         assert snapshot.latest(folder, watermark()) is None
+
+
+def test_a_snapshot_that_cannot_be_written_leaves_a_private_index(tmp_path, fresh_engine, monkeypatch):
+    def full_disk(*args, **kwargs):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(snapshot, "publish", full_disk)
+    import_folder(randomdb.folder(tmp_path / "in", 10, dossiers=80))
+    same_numbers(FROM, TO, NOW)
+    assert live.engine().last_refresh["kind"] == "rebuild"
+    assert "snapshot" not in live.engine().last_refresh
+    rnd = random.Random(10)
+    for pk in rnd.sample(list(Dossier.objects.values_list("id", flat=True)), 10):
+        _move(Dossier.objects.get(pk=pk), rnd, randomdb.moment(rnd, first=10, span=40))
+    same_numbers(FROM, TO, NOW)
