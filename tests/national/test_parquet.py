@@ -90,3 +90,19 @@ def test_ranks_order_moments_against_the_instant_of_a_position(cases):
     p = position[rng.permutation(len(x))] + rng.integers(-1, 2, len(x))
     instant = L.wnp.instants(calendar, p)
     assert np.array_equal(rank > 2 * p, x > instant)
+
+
+def test_the_export_command_writes_the_parquet_form(small_folder, tmp_path):
+    import json
+
+    from motcua.interchange.importer import import_folder
+
+    import_folder(small_folder)
+    out = StringIO()
+    call_command("export", str(tmp_path / "p"), "--format", "parquet", stdout=out)
+    assert "4 hồ sơ" in out.getvalue()
+    manifest = json.loads((tmp_path / "p" / L.MANIFEST).read_text(encoding="utf-8"))
+    assert manifest["format"] == L.FORMAT and manifest["counts"]["dossiers"] == 4
+    assert pq.read_table(tmp_path / "p" / L.DOSSIERS).num_rows == 4
+    call_command("export", str(tmp_path / "j"), stdout=StringIO())  # the default stays the JSONL contract
+    assert (tmp_path / "j" / "dossiers.jsonl").is_file() and not L.is_parquet_folder(tmp_path / "j")
