@@ -83,7 +83,7 @@ class StatusCounts:
             old = self.mark
             if old is None or alias != self.alias or (mark.token, mark.generation) != (old.token, old.generation):
                 self._read_all()
-            elif stamped := sorted(set(_stamped_since(old, mark))):
+            elif stamped := sorted(set(changes.stamped_since(old, now=mark))):
                 current = {pk: (unit, status, channel) for pk, unit, status, channel in
                            Dossier.objects.filter(pk__in=stamped).values_list("pk", "unit_id", "status", "channel")}
                 for pk in stamped:
@@ -114,12 +114,6 @@ class StatusCounts:
         return np.isin(status, OPEN)
 
 
-def _stamped_since(old: changes.Watermark, mark: changes.Watermark) -> list[int]:
-    """`changes.stamped_since` of the watermark read before (its seq, where the tracking module still
-    resumes from the seq alone)."""
-    if "cursor" in changes.Watermark._fields:
-        return changes.stamped_since(old, now=mark)
-    return changes.stamped_since(old.seq) if mark.seq != old.seq else []
 
 
 _counts = StatusCounts()
@@ -130,8 +124,12 @@ def home_figures(now: datetime) -> Figures:
     with _counts.lock:
         _counts.refresh()
         counts = +_counts.counts  # without the emptied keys
-        late_ids, late_units = livelists.late_at(now)
-        overdue = Counter(late_units[_counts.open_among(late_ids)].tolist())
+        overdue = Counter()
+        # No open dossier, nothing overdue: and an empty database (a fresh install) has no units for the
+        # index to read.
+        if any(status in OPEN for (_, status, _) in counts):
+            late_ids, late_units = livelists.late_at(now)
+            overdue = Counter(late_units[_counts.open_among(late_ids)].tolist())
     open_statuses = {int(s) for s in OPEN_STATUSES}
     total, online, opened, returned = 0, 0, 0, 0
     per_unit: dict[int, list[int]] = {}
