@@ -62,7 +62,7 @@ class StatusCounts:
             while chunk := cursor.fetchmany(100_000):  # a Python tuple per row only for a chunk at a time
                 parts.append(np.array(chunk, dtype=np.int64).reshape(-1, 4))
             rows = np.concatenate(parts)
-        self.ids, self.unit, self.status, self.channel = (rows[:, i].copy() for i in range(4))
+        self.ids, self.unit, self.statuses, self.channel = (rows[:, i].copy() for i in range(4))
         self.changed: dict[int, tuple[int, int, int] | None] = {}
         keys, counts = np.unique(rows[:, 1:], axis=0, return_counts=True)
         self.counts = Counter({tuple(key): int(n) for key, n in zip(keys.tolist(), counts.tolist(), strict=True)})
@@ -72,7 +72,7 @@ class StatusCounts:
             return self.changed[pk]
         where = int(np.searchsorted(self.ids, pk))
         if where < len(self.ids) and self.ids[where] == pk:
-            return int(self.unit[where]), int(self.status[where]), int(self.channel[where])
+            return int(self.unit[where]), int(self.statuses[where]), int(self.channel[where])
         return None
 
     def refresh(self) -> None:
@@ -103,7 +103,7 @@ class StatusCounts:
         if len(ids) and len(self.ids):
             where = np.minimum(np.searchsorted(self.ids, ids), len(self.ids) - 1)
             found = self.ids[where] == ids
-            status[found] = self.status[where[found]]
+            status[found] = self.statuses[where[found]]
         if len(ids) and self.changed:
             changed = np.fromiter(self.changed, dtype=np.int64, count=len(self.changed))
             where = np.minimum(np.searchsorted(ids, changed), len(ids) - 1)
