@@ -139,3 +139,25 @@ def late_at(now: datetime) -> tuple[np.ndarray, np.ndarray]:
     ids, units = np.concatenate([i for i, _ in ids]), np.concatenate([u for _, u in ids])
     order = np.argsort(ids, kind="stable")
     return ids[order], units[order]
+
+
+def procedure_flags(date_from: date, date_to: date, unit_code: str | None = None,
+                    now: datetime | None = None) -> dict[str, tuple[bool, ...]]:
+    """Per procedure code, the unit-dependent part of its `ProcedureFacts` for the unit's subtree (the
+    province when None) and the period: whether the subtree received non-refused dossiers of it in the
+    period, online ones, synced ones with a fee, paid online, with citizen data (`_DossierProcedureSets`'s
+    order, `RowFacts.procedure_code`'s bits)."""
+    period = Period.of(date_from, date_to, now)
+    engine = live.engine()
+    with engine.lock:
+        engine.refresh()
+        c = engine.catalog
+        asked = c.tree.root if unit_code is None else c.tree.get(unit_code)
+        inside = np.zeros(c.n_units + 1, dtype=bool)  # the void unit (last) is never inside
+        inside[:-1] = c.ancestors[c.position_of_code[asked.code]]
+        bits = np.zeros(len(c.procedure_codes), dtype=np.uint8)
+        for _, _, facts in _segments(engine, period):
+            chosen = inside[facts.unit] & (facts.procedure_code != 0)
+            np.bitwise_or.at(bits, facts.procedure[chosen], facts.procedure_code[chosen])
+        codes = list(c.procedure_codes)
+    return {code: tuple(bool((b >> i) & 1) for i in range(5)) for code, b in zip(codes, bits.tolist(), strict=True)}

@@ -89,7 +89,8 @@ class Members:
 
 
 def members(indicator_id: str, unit_code: str | None, date_from: date, date_to: date,
-            rules: str = DEFAULT_RULESET, now: datetime | None = None) -> Members:
+            rules: str = DEFAULT_RULESET, now: datetime | None = None,
+            dossier_flags: dict[str, tuple[bool, ...]] | None = None) -> Members:
     """The population of `indicator_id` for the unit `unit_code` (the province when None) in the period.
 
     Raises `KeyError` for an unknown indicator, `ValueError` for an unknown unit or an inverted period,
@@ -103,6 +104,9 @@ def members(indicator_id: str, unit_code: str | None, date_from: date, date_to: 
     asked = tree.root if unit_code is None else tree.get(unit_code)
     subtree = [u for u in tree.units if asked.code in tree.chain(u.code)]
     context = _Context(tree, subtree, period, CalendarBook(unit_rows), unit_rows)
+    # Procedure indicators: the unit-dependent flags of each procedure (`_DossierProcedureSets.flags`) may
+    # come from the live index (`pagedmembers.procedure_members`) instead of every dossier of the period.
+    context.dossier_flags = dossier_flags
     population, counted = POPULATIONS[rule.population].test, COUNTED[rule.counted].test
     loaded, scope = _LOADERS[rule.kind](context)
     items = tuple(Member(key, counted(facts), item, facts, pk) for key, item, facts, pk in loaded
@@ -117,6 +121,7 @@ class _Context:
     def __init__(self, tree: UnitTree, subtree: list[rec.Unit], period: Period, calendars: CalendarBook,
                  unit_rows: list[UnitRow]):
         self.tree, self.subtree, self.period, self.calendars = tree, subtree, period, calendars
+        self.dossier_flags: dict[str, tuple[bool, ...]] | None = None
         self.unit_codes = {u.id: u.code for u in unit_rows}
         codes = {u.code for u in subtree}
         self.unit_ids = sorted(pk for pk, code in self.unit_codes.items() if code in codes)
@@ -155,17 +160,21 @@ def _dossier_members(context: _Context):
 
 def _procedure_members(context: _Context):
     """Procedures under the unit (authority rows of its subtree), with the flags of its dossiers."""
-    sets = _DossierProcedureSets()
-    for _, d, facts in context.dossiers(received_only=True)[0]:
-        if facts.received and not facts.refused:
-            sets.add(d, facts)
+    known = context.dossier_flags
+    flags_of = (lambda code: known.get(code, (False,) * len(_DossierProcedureSets.NAMES))) if known is not None else None
+    if flags_of is None:
+        sets = _DossierProcedureSets()
+        for _, d, facts in context.dossiers(received_only=True)[0]:
+            if facts.received and not facts.refused:
+                sets.add(d, facts)
+        flags_of = sets.flags
     under = set(AuthorityRow.objects.filter(unit_id__in=context.unit_ids).values_list("procedure__code", flat=True))
     province_calendar = context.calendars.for_unit(context.tree.root.code)
     found = []
     for code, procedure in context.procedures.items():
         if code in under:
             facts = ProcedureFacts(*procedure_static_facts(procedure, context.period, province_calendar),
-                                   *sets.flags(code))
+                                   *flags_of(code))
             found.append((code, procedure, facts, None))
     return found, None
 

@@ -25,7 +25,7 @@ from motcua.indicators import from_db, live, livelists
 from motcua.indicators import records as rec
 from motcua.indicators.compute import UnitTree
 from motcua.indicators.facts import dossier_facts
-from motcua.indicators.members import Member, dossier_scope
+from motcua.indicators.members import Member, dossier_scope, members
 from motcua.indicators.rules import DEFAULT_RULESET, IndicatorRule, RuleSet
 from motcua.lib.periods import Period
 from motcua.units.calendars import CalendarBook
@@ -104,3 +104,12 @@ def dossier_population(indicator_id: str, unit_code: str | None, date_from: date
     unit_ids = sorted(u.id for u in unit_rows if u.code in subtree)
     return DossierPopulation(ruleset=ruleset, rule=rule, unit=asked, period=period, ids=ids, counted=counted,
                              scope=dossier_scope(period, unit_ids), unit_rows=unit_rows)
+
+
+def procedure_members(indicator_id: str, unit_code: str | None, date_from: date, date_to: date,
+                      rules: str = DEFAULT_RULESET, now: datetime | None = None):
+    """`members.members` of a procedure indicator, with each procedure's dossier flags read from the live
+    index rather than from every dossier the unit received in the period (seconds for a province)."""
+    period = Period.of(date_from, date_to, now)
+    flags = livelists.procedure_flags(date_from, date_to, unit_code, now=period.t)
+    return members(indicator_id, unit_code, date_from, date_to, rules=rules, now=period.t, dossier_flags=flags)

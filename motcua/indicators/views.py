@@ -22,7 +22,7 @@ from motcua.indicators.forms import ALL, COUNTED, NOT_COUNTED, IndexQueryForm, M
 from motcua.indicators.labels import selector_labels
 from motcua.indicators.live import cached_ruleset
 from motcua.indicators.members import members
-from motcua.indicators.pagedmembers import dossier_population
+from motcua.indicators.pagedmembers import dossier_population, procedure_members
 from motcua.indicators.rules import load_ruleset
 from motcua.indicators.service import index_json
 from motcua.lib import periods
@@ -206,7 +206,8 @@ def _dossier_page(request, indicator_id: str, query):
 
 def _small_page(request, indicator_id: str, query):
     """Procedures, feedback items and communes: few enough to list by the plain reference."""
-    result = members(indicator_id, query.unit_code, query.date_from, query.date_to, query.rules)
+    find = procedure_members if cached_ruleset(query.rules).indicator(indicator_id).kind == "procedure" else members
+    result = find(indicator_id, query.unit_code, query.date_from, query.date_to, query.rules)
     visible = _visible_pks(request, result)
     shown = [m for m in result.items
              if (query.show == ALL or (query.show == COUNTED) == m.counted)

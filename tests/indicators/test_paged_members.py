@@ -75,3 +75,25 @@ def test_an_indicator_of_other_items_is_refused(tmp_path):
         dossier_population("3.1", None, *randomdb.periods(1)[0][:2])
     with pytest.raises(KeyError):
         dossier_population("9.9", None, *randomdb.periods(1)[0][:2])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_procedure_indicators_from_the_live_index_list_the_reference_items(tmp_path, seed):
+    """`procedure_members` (dossier flags from the live index) equals `members` (every dossier read)."""
+    from motcua.indicators.pagedmembers import procedure_members
+
+    import_folder(randomdb.folder(tmp_path / "in", seed))
+    rnd = random.Random(seed)
+    rules = rnd.choice(available_rulesets())
+    indicators = [rule.id for rule in load_ruleset(rules).indicators if rule.kind == "procedure"]
+    units = [None, *sorted(Dossier.objects.values_list("unit__code", flat=True).distinct())[:3]]
+    counted = 0
+    for date_from, date_to, now in randomdb.periods(seed, count=3):
+        for indicator_id in indicators:
+            unit = rnd.choice(units)
+            reference = members(indicator_id, unit, date_from, date_to, rules=rules, now=now)
+            fast = procedure_members(indicator_id, unit, date_from, date_to, rules=rules, now=now)
+            assert [(m.key, m.counted, m.facts) for m in fast.items] == [
+                (m.key, m.counted, m.facts) for m in reference.items], (indicator_id, unit, date_from, date_to)
+            counted += reference.numerator
+    assert counted > 0, "no procedure was ever counted: the comparison would prove little"
