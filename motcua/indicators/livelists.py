@@ -89,6 +89,15 @@ def _chosen_in_id_order(engine: live.LiveIndex, values) -> tuple[np.ndarray, np.
     return ids[merged], value[merged]
 
 
+def _inside(c: columnar.Catalog, unit_code: str | None) -> np.ndarray:
+    """Per unit position (the void unit last, never inside): is it in the subtree of `unit_code` (the
+    province when None)? Raises ValueError for an unknown unit, as `UnitTree.get` does."""
+    asked = c.tree.root if unit_code is None else c.tree.get(unit_code)
+    inside = np.zeros(c.n_units + 1, dtype=bool)
+    inside[:-1] = c.ancestors[c.position_of_code[asked.code]]
+    return inside
+
+
 def population(indicator_id: str, date_from: date, date_to: date, unit_code: str | None = None,
                rules: str = DEFAULT_RULESET, now: datetime | None = None) -> tuple[np.ndarray, np.ndarray]:
     """(ids, counted) of the dossiers in a dossier indicator's population for the unit's subtree (the
@@ -105,9 +114,7 @@ def population(indicator_id: str, date_from: date, date_to: date, unit_code: str
     with engine.lock:
         engine.refresh()
         c = engine.catalog
-        asked = c.tree.root if unit_code is None else c.tree.get(unit_code)
-        inside = np.zeros(c.n_units + 1, dtype=bool)  # the void unit (last) is never inside
-        inside[:-1] = c.ancestors[c.position_of_code[asked.code]]
+        inside = _inside(c, unit_code)
         ranks = engine.ranks
 
         def verdicts(facts):
@@ -152,9 +159,7 @@ def procedure_flags(date_from: date, date_to: date, unit_code: str | None = None
     with engine.lock:
         engine.refresh()
         c = engine.catalog
-        asked = c.tree.root if unit_code is None else c.tree.get(unit_code)
-        inside = np.zeros(c.n_units + 1, dtype=bool)  # the void unit (last) is never inside
-        inside[:-1] = c.ancestors[c.position_of_code[asked.code]]
+        inside = _inside(c, unit_code)
         bits = np.zeros(len(c.procedure_codes), dtype=np.uint8)
         for _, _, facts in _segments(engine, period):
             chosen = inside[facts.unit] & (facts.procedure_code != 0)
