@@ -17,6 +17,7 @@ import os
 import threading
 from dataclasses import dataclass
 from datetime import date, datetime
+from functools import reduce
 from pathlib import Path
 
 import numpy as np
@@ -31,21 +32,31 @@ from motcua.national.catalog import ParquetCatalog
 ENGINES = ("duckdb", "spark")
 
 
+def _sql_path(path: Path) -> str:
+    return str(path).replace("'", "''")
+
+
 class DuckDBRunner:
+    """The provinces' dossiers and waits as two views, each a union of every folder's files with the
+    folder's position as `province`: one query scans them all."""
+
     dialect = factsql.DUCKDB
 
-    def __init__(self, folder: Path):
+    def __init__(self, folders: list[Path]):
         import duckdb
 
         self.connection = duckdb.connect()
         threads = os.environ.get("MOTCUA_DUCKDB_THREADS")
         if threads:
             self.connection.execute(f"SET threads = {int(threads)}")
-        dossiers = str(folder / L.DOSSIERS / "*" / "*.parquet").replace("'", "''")
-        waits = str(folder / L.WAITS).replace("'", "''")
-        self.connection.execute(f"CREATE VIEW dossiers AS SELECT * FROM read_parquet('{dossiers}', "
-                                f"hive_partitioning = true, hive_types = {{'{L.MONTH}': VARCHAR}})")
-        self.connection.execute(f"CREATE VIEW dossier_waits AS SELECT * FROM read_parquet('{waits}')")
+        dossiers = " UNION ALL BY NAME ".join(
+            f"SELECT {i} AS province, * FROM read_parquet('{_sql_path(folder / L.DOSSIERS / '*' / '*.parquet')}', "
+            f"hive_partitioning = true, hive_types = {{'{L.MONTH}': VARCHAR}})" for i, folder in enumerate(folders))
+        waits = " UNION ALL BY NAME ".join(
+            f"SELECT {i} AS province, * FROM read_parquet('{_sql_path(folder / L.WAITS)}')"
+            for i, folder in enumerate(folders))
+        self.connection.execute(f"CREATE VIEW dossiers AS {dossiers}")
+        self.connection.execute(f"CREATE VIEW dossier_waits AS {waits}")
 
     def columns(self, sql: str, names: tuple[str, ...]) -> list[np.ndarray]:
         found = self.connection.execute(sql).fetchnumpy()
@@ -82,13 +93,20 @@ def spark_session():
 class SparkRunner:
     dialect = factsql.SPARK
 
-    def __init__(self, folder: Path):
+    def __init__(self, folders: list[Path]):
+        from pyspark.sql import functions
+
         self.spark = spark_session()
-        self.dossiers = self.spark.read.parquet(str(folder / L.DOSSIERS))
-        self.waits = self.spark.read.parquet(str(folder / L.WAITS))
+
+        def union(name):
+            frames = [self.spark.read.parquet(str(folder / name)).withColumn("province", functions.lit(i))
+                      for i, folder in enumerate(folders)]
+            return reduce(lambda a, b: a.unionByName(b), frames)
+
+        self.dossiers, self.waits = union(L.DOSSIERS), union(L.WAITS)
 
     def columns(self, sql: str, names: tuple[str, ...]) -> list[np.ndarray]:
-        # Temporary views belong to the session: named again before each query, for this folder.
+        # Temporary views belong to the session: named again before each query, for these folders.
         self.dossiers.createOrReplaceTempView("dossiers")
         self.waits.createOrReplaceTempView("dossier_waits")
         rows = self.spark.sql(sql).collect()
@@ -117,18 +135,71 @@ _SELECTORS: dict = {}
 _SCORERS: dict = {}
 
 
-class SourceIndex(live.LiveIndex):
-    """The live engine's index over a Parquet folder queried by an engine instead of columns in memory."""
+def _by_province(n: int, province: np.ndarray, *columns: np.ndarray) -> list[list[np.ndarray]]:
+    """Each province's rows of the columns (the rows of province i, in their order)."""
+    order = np.argsort(province, kind="stable")
+    bounds = np.searchsorted(province[order], np.arange(n + 1))
+    return [[column[order[bounds[i]:bounds[i + 1]]] for column in columns] for i in range(n)]
 
-    def __init__(self, folder, engine: str):
+
+class Scan:
+    """The queried facts of one or more province folders, two queries per period for all of them.
+
+    Each province's catalog (its small tables) is its own; the dossiers and waits of every folder are read
+    by one query per period, grouped by province, and each province's `SourceIndex` takes its part. The
+    answer of the last period asked is kept (a national run asks it once per province)."""
+
+    def __init__(self, folders, engine: str):
+        if engine not in RUNNERS:
+            raise ValueError(f"unknown engine {engine!r}; known: {', '.join(ENGINES)}")
+        self.folders = [Path(folder) for folder in folders]
+        for folder in self.folders:
+            if not L.is_parquet_folder(folder):
+                raise ValueError(f"{folder} không phải thư mục Parquet do `motcua export --format parquet` ghi")
+        self.catalogs = [ParquetCatalog(folder) for folder in self.folders]
+        self.runner = RUNNERS[engine](self.folders)
+        self._kept: tuple = (None, None)
+
+    def facts(self, p: columnar.PeriodTicks, province: int) -> QueriedFacts:
+        key = (p.start, p.end, p.t)
+        if self._kept[0] != key:
+            self._kept = (None, None)  # the previous period's cells are dropped before the query
+            self._kept = (key, self._query(p))
+        return self._kept[1][province]
+
+    def _query(self, p: columnar.PeriodTicks) -> list[QueriedFacts]:
+        moments = factsql.Moments(start=p.start, end=p.end, t=p.t)
+        dialect, n = self.runner.dialect, len(self.folders)
+        t_ranks = [(i, calendar, rank) for i, catalog in enumerate(self.catalogs)
+                   for calendar, rank in catalog.t_ranks(p.t)]
+        cells = _by_province(n, *self.runner.columns(factsql.counts_sql(moments, t_ranks, dialect),
+                                                     ("province", "unit_index", "facts", "n")))
+        last = min(p.end, p.t + 1) - 1
+        months = (str(L.month_of(np.array([p.start]))[0]), str(L.month_of(np.array([max(last, p.start)]))[0]))
+        procedures = _by_province(n, *self.runner.columns(factsql.procedures_sql(moments, months),
+                                                          ("province", "unit_index", "procedure_index", "code")))
+        found = []
+        for (unit, key, count), (p_unit, p_procedure, p_code) in zip(cells, procedures, strict=True):
+            rows = len(p_unit)
+            found.append(QueriedFacts(unit=p_unit, procedure=p_procedure, static=np.zeros(rows, np.uint32),
+                                      rank=np.zeros(rows, np.int32), dynamic=np.zeros(rows, np.uint16),
+                                      procedure_code=p_code.astype(np.uint8), cell_unit=unit, cell_key=key,
+                                      cell_count=count.astype(np.float64)))
+        return found
+
+
+class SourceIndex(live.LiveIndex):
+    """The live engine's index over a Parquet folder queried by an engine instead of columns in memory;
+    with `scan`, the folder is province `province` of a scan over several folders."""
+
+    def __init__(self, folder, engine: str, scan: Scan | None = None, province: int = 0):
         super().__init__()
         # What each facts tuple counts for depends on the rule set only: shared by every folder's index.
         self._selectors, self._scorers = _SELECTORS, _SCORERS
-        folder = Path(folder)
-        if not L.is_parquet_folder(folder):
-            raise ValueError(f"{folder} không phải thư mục Parquet do `motcua export --format parquet` ghi")
-        self.catalog = ParquetCatalog(folder)
-        self.runner = RUNNERS[engine](folder)
+        self.scan = scan if scan is not None else Scan([folder], engine)
+        self.province = province
+        self.catalog = self.scan.catalogs[province]
+        self.runner = self.scan.runner
 
     # The folder does not change while it is read: nothing to refresh or compact.
     def refresh(self) -> None:
@@ -141,19 +212,7 @@ class SourceIndex(live.LiveIndex):
         pass
 
     def _segments(self, p: columnar.PeriodTicks) -> list[columnar.RowFacts]:
-        moments = factsql.Moments(start=p.start, end=p.end, t=p.t)
-        dialect = self.runner.dialect
-        unit, key, count = self.runner.columns(
-            factsql.counts_sql(moments, self.catalog.t_ranks(p.t), dialect), ("unit_index", "facts", "n"))
-        last = min(p.end, p.t + 1) - 1
-        months = (str(L.month_of(np.array([p.start]))[0]), str(L.month_of(np.array([max(last, p.start)]))[0]))
-        p_unit, p_procedure, p_code = self.runner.columns(
-            factsql.procedures_sql(moments, months), ("unit_index", "procedure_index", "code"))
-        n = len(p_unit)
-        return [QueriedFacts(unit=p_unit, procedure=p_procedure, static=np.zeros(n, np.uint32),
-                             rank=np.zeros(n, np.int32), dynamic=np.zeros(n, np.uint16),
-                             procedure_code=p_code.astype(np.uint8), cell_unit=unit, cell_key=key,
-                             cell_count=count.astype(np.float64))]
+        return [self.scan.facts(p, self.province)]
 
     def _summed_counts(self, ruleset, parts, p):
         """Feedback and communes by the live engine's code (given no rows of its own), plus the queried
@@ -180,11 +239,6 @@ def source_index(folder, engine: str) -> SourceIndex:
     if key not in _indexes:
         _indexes[key] = SourceIndex(folder, engine)
     return _indexes[key]
-
-
-def forget(folder, engine: str) -> None:
-    """Drop the cached index of a folder (a national run reads each province once)."""
-    _indexes.pop((str(Path(folder).resolve()), engine), None)
 
 
 def index_json(folder, engine: str, date_from: date, date_to: date, unit_code: str | None = None,

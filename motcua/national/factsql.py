@@ -14,6 +14,10 @@ for those the pause as of t is the length of the union of the completed waits on
 and the comparison with the moved due is a comparison of ranks (`layout`).
 
 Bit i of the packed key is field i of DossierFacts, as in the live engine.
+
+The tables `dossiers` and `dossier_waits` carry a `province` column (the position of the province's folder
+in the scan; a dossier's `line` and `unit_index` are its province's): one query answers for one province or
+for the whole country in one scan (`engines.Scan`), grouped by province.
 """
 
 from __future__ import annotations
@@ -99,31 +103,32 @@ def _judged(m: Moments, t_ranks: str) -> str:
     f = _facts(m)
     return f"""
 running AS (
-  SELECT line, due_ticks, due_position, end_ticks, end_rank, calendar_index FROM dossiers
+  SELECT province, line, due_ticks, due_position, end_ticks, end_rank, calendar_index FROM dossiers
   WHERE waits_several AND wait_first <= {t} AND wait_done > {t} AND supplement2_ticks > {t}
     AND {f['under_processing']} AND NOT {f['refused']}
 ),
 waits_at_t AS (
-  SELECT w.line, w.requested_ticks, w.completed_ticks, w.requested_position, w.completed_position,
+  SELECT w.province, w.line, w.requested_ticks, w.completed_ticks, w.requested_position, w.completed_position,
          w.requested_rank
-  FROM dossier_waits w JOIN running r ON w.line = r.line
+  FROM dossier_waits w JOIN running r ON w.province = r.province AND w.line = r.line
   WHERE w.requested_ticks <= {t}
 ),
 over AS (
-  SELECT line, requested_position AS a, completed_position AS b,
-         MAX(completed_position) OVER (PARTITION BY line ORDER BY requested_position, completed_position
+  SELECT province, line, requested_position AS a, completed_position AS b,
+         MAX(completed_position) OVER (PARTITION BY province, line ORDER BY requested_position, completed_position
                                        ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING) AS reach
   FROM waits_at_t WHERE completed_ticks <= {t} AND completed_ticks > requested_ticks
 ),
 paused AS (
-  SELECT line, SUM(GREATEST(b - GREATEST(a, COALESCE(reach, a)), 0)) AS pause FROM over GROUP BY line
+  SELECT province, line, SUM(GREATEST(b - GREATEST(a, COALESCE(reach, a)), 0)) AS pause FROM over
+  GROUP BY province, line
 ),
 still_open AS (
-  SELECT line, MIN(requested_ticks) AS open_ticks, MIN(requested_rank) AS open_rank
-  FROM waits_at_t WHERE completed_ticks > {t} GROUP BY line
+  SELECT province, line, MIN(requested_ticks) AS open_ticks, MIN(requested_rank) AS open_rank
+  FROM waits_at_t WHERE completed_ticks > {t} GROUP BY province, line
 ),
 judged AS (
-  SELECT r.line,
+  SELECT r.province, r.line,
     CASE WHEN COALESCE(p.pause, 0) > 0 THEN
            (CASE WHEN o.line IS NOT NULL THEN o.open_rank
                  WHEN r.end_ticks <= {t} THEN r.end_rank ELSE tr.t_rank END) > 2 * (r.due_position + p.pause)
@@ -132,23 +137,28 @@ judged AS (
                  WHEN r.end_ticks <= {t} THEN r.end_ticks ELSE {t} END) > r.due_ticks
     END AS late
   FROM running r
-  LEFT JOIN paused p ON p.line = r.line
-  LEFT JOIN still_open o ON o.line = r.line
-  JOIN {t_ranks} ON tr.calendar_index = r.calendar_index
+  LEFT JOIN paused p ON p.province = r.province AND p.line = r.line
+  LEFT JOIN still_open o ON o.province = r.province AND o.line = r.line
+  JOIN {t_ranks} ON tr.province = r.province AND tr.calendar_index = r.calendar_index
 )"""
 
 
-def counts_sql(m: Moments, t_ranks: list[tuple[int, int]], dialect: Dialect) -> str:
-    """Rows per (unit_index, packed DossierFacts); `t_ranks` is (calendar_index, rank of t) per calendar."""
+def t_ranks_table(t_ranks: list[tuple[int, int, int]], dialect: Dialect) -> str:
+    """The literal table `tr` of (province, calendar_index, rank of t on that calendar's axis)."""
+    return dialect.values("tr", ("province", "calendar_index", "t_rank"), t_ranks or [(-1, -1, 0)])
+
+
+def counts_sql(m: Moments, t_ranks: list[tuple[int, int, int]], dialect: Dialect) -> str:
+    """Rows per (province, unit_index, packed DossierFacts); `t_ranks` is (province, calendar_index, rank of
+    t) per calendar of each province."""
     f = _facts(m)
     assert set(f) == set(DossierFacts._fields), "every fact is defined here once"
     key = " + ".join(_bit(f[name], 1 << i) for i, name in enumerate(DossierFacts._fields))
-    ranks = dialect.values("tr", ("calendar_index", "t_rank"), t_ranks or [(-1, 0)])
-    return f"""WITH {_judged(m, ranks)}
-SELECT unit_index, facts, COUNT(*) AS n FROM (
-  SELECT d.unit_index AS unit_index, {key} AS facts
-  FROM dossiers d LEFT JOIN judged ON judged.line = d.line
-) keyed GROUP BY unit_index, facts"""
+    return f"""WITH {_judged(m, t_ranks_table(t_ranks, dialect))}
+SELECT province, unit_index, facts, COUNT(*) AS n FROM (
+  SELECT d.province AS province, d.unit_index AS unit_index, {key} AS facts
+  FROM dossiers d LEFT JOIN judged ON judged.province = d.province AND judged.line = d.line
+) keyed GROUP BY province, unit_index, facts"""
 
 
 # Which procedures a unit has non-refused dossiers received in the period of, by property: the bits of
@@ -157,11 +167,11 @@ PROCEDURE_BITS = (((), 1), (("online",), 2), (("synced", "fee"), 4), (("paid_onl
 
 
 def procedures_sql(m: Moments, months: tuple[str, str]) -> str:
-    """(unit_index, procedure_index, code) for the dossier-based procedure tests (3.2, 3.5, 3.6, 5.5)."""
+    """(province, unit_index, procedure_index, code) for the dossier-based procedure tests (3.2, 3.5, 3.6, 5.5)."""
     f = _facts(m)
     bits = " + ".join(f"MAX({_bit(' AND '.join(f[name] for name in names) or 'TRUE', value)})"
                       for names, value in PROCEDURE_BITS)
-    return f"""SELECT unit_index, procedure_index, {bits} AS code FROM dossiers
+    return f"""SELECT province, unit_index, procedure_index, {bits} AS code FROM dossiers
 WHERE {L.MONTH} >= '{months[0]}' AND {L.MONTH} <= '{months[1]}'
   AND {f['received']} AND NOT {f['refused']}
-GROUP BY unit_index, procedure_index"""
+GROUP BY province, unit_index, procedure_index"""

@@ -24,12 +24,20 @@ def province_folders(root) -> list[Path]:
 
 
 def national_index(root, engine: str, date_from: date, date_to: date, rules: str = DEFAULT_RULESET,
-                   now: datetime | None = None, progress=None) -> dict:
-    """{"provinces": [{"rank", "code", "name", "total"}, …], "results": {code: the contract's JSON}}."""
+                   now: datetime | None = None, progress=None, one_scan: bool = True) -> dict:
+    """{"provinces": [{"rank", "code", "name", "total"}, …], "results": {code: the contract's JSON}}.
+
+    With `one_scan` the engine reads every province's dossiers in one query (`engines.Scan`); without it,
+    each province is queried alone (as `motcua index --source`), the way to compare the two."""
+    folders = province_folders(root)
+    scan = engines.Scan(folders, engine) if one_scan else None
     results = {}
-    for folder in province_folders(root):
-        result = engines.index_json(folder, engine, date_from, date_to, rules=rules, now=now)
-        engines.forget(folder, engine)
+    for i, folder in enumerate(folders):
+        if scan is not None:
+            index = engines.SourceIndex(folder, engine, scan=scan, province=i)
+        else:
+            index = engines.SourceIndex(folder, engine)
+        result = index.index_json(date_from, date_to, rules=rules, now=now)
         results[result["units"][0]["code"]] = result
         if progress:
             progress(folder.name)

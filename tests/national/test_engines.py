@@ -83,7 +83,7 @@ def test_the_random_records_reach_every_branch_of_lateness(cases):
         for date_from, date_to, now, _unit in case.expected:
             p = PeriodTicks(Period.of(date_from, date_to, now))
             m = factsql.Moments(p.start, p.end, p.t)
-            ranks = factsql.DUCKDB.values("tr", ("calendar_index", "t_rank"), index.catalog.t_ranks(p.t))
+            ranks = factsql.t_ranks_table([(0, *r) for r in index.catalog.t_ranks(p.t)], factsql.DUCKDB)
             sql = (f"WITH {factsql._judged(m, ranks)} SELECT SUM(CASE WHEN o.line IS NULL THEN 0 ELSE 1 END), "
                    f"SUM(CASE WHEN o.line IS NULL THEN 1 ELSE 0 END), SUM(CASE WHEN p.pause > 0 THEN 1 ELSE 0 END) "
                    f"FROM running r LEFT JOIN still_open o ON o.line = r.line LEFT JOIN paused p ON p.line = r.line")

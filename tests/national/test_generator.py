@@ -37,13 +37,15 @@ def test_a_generated_province_imports_and_gives_the_live_engines_numbers(tmp_pat
         assert expected["units"][0]["indicators"][4]["denominator"] > 0  # 2.1 has dossiers under processing
 
 
-def test_the_national_run_computes_and_ranks_every_province(tmp_path):
+@pytest.mark.parametrize("engine", ["duckdb", pytest.param("spark", marks=pytest.mark.spark)])
+def test_the_national_run_computes_and_ranks_every_province(tmp_path, engine):
+    """One scan over every province's dossiers gives each province exactly its JSON computed alone."""
     import pyarrow.parquet as pq
 
     from motcua.national.nationwide import national_index, write_national
 
     generate(tmp_path / "vn", dossiers=3000, provinces=3, seed=9)
-    result = national_index(tmp_path / "vn", "duckdb", date(2026, 1, 1), date(2026, 12, 31),
+    result = national_index(tmp_path / "vn", engine, date(2026, 1, 1), date(2026, 12, 31),
                             now=datetime(2027, 1, 1, tzinfo=timezone.get_current_timezone()))
     assert [p["code"] for p in sorted(result["provinces"], key=lambda p: p["code"])] == ["01", "04", "08"]
     totals = [p["total"] for p in result["provinces"]]
@@ -53,7 +55,7 @@ def test_the_national_run_computes_and_ranks_every_province(tmp_path):
         assert own["units"][0]["total"] == province["total"]
         assert len(own["units"]) > 20  # the province, its departments and every commune
         # The same as computing the province alone.
-        assert own == engines.index_json(tmp_path / "vn" / province["code"], "duckdb", date(2026, 1, 1),
+        assert own == engines.index_json(tmp_path / "vn" / province["code"], engine, date(2026, 1, 1),
                                          date(2026, 12, 31),
                                          now=datetime(2027, 1, 1, tzinfo=timezone.get_current_timezone()))
     write_national(result, tmp_path / "out")
