@@ -259,6 +259,9 @@ MOTCUA_FEEDBACK_ANONYMOUS_RATE = env_str("MOTCUA_FEEDBACK_ANONYMOUS_RATE", "5/h"
 # The public index API (/api/v1/index and /index/extras) per client address (django-ratelimit rate; empty: no
 # limit); beyond it a 429 with Retry-After.
 MOTCUA_API_RATE = env_str("MOTCUA_API_RATE", "120/m")
+# The national result (`motcua national … --out`) that the index pages compare the province with
+# (/chi-so/toan-quoc/, docs/national.md).
+MOTCUA_NATIONAL_DIR = Path(env_str("MOTCUA_NATIONAL_DIR", str(VAR_DIR / "national")))
 # The cache (rate limits): this process's memory, or Redis shared by every web process (redis://host:6379/0,
 # needs the `redis` package).
 _CACHE_URL = env_str("MOTCUA_CACHE_URL", "")

@@ -19,6 +19,7 @@ urlpatterns = [
     path("chi-so/", include("motcua.indicators.page_urls")),
     path("api/v1/", include("motcua.indicators.urls")),
     path("", include("motcua.fixfirst.urls")),  # /chi-so/viec-can-lam/ and /api/v1/fix-first
+    path("", include("motcua.national.page_urls")),  # /chi-so/toan-quoc/
     path("bao-cao/", include("motcua.reports.urls")),
     path("dieu-hanh/", include("motcua.controlroom.urls")),
     path("dong-bo/", include("motcua.sync.urls")),

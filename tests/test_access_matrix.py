@@ -122,6 +122,7 @@ TABLE: dict[str, str] = {
     'canh-bao-tre-han/': OFFICERS,
     'chi-so/': OFFICERS,
     'chi-so/tut-hau/': OFFICERS,
+    'chi-so/toan-quoc/': OFFICERS,
     'chi-so/xep-hang/': OFFICERS,
     'dong-bo/': OFFICERS,
     'hang-doi/': OFFICERS,

@@ -25,7 +25,8 @@ def province_folders(root) -> list[Path]:
 
 def national_index(root, engine: str, date_from: date, date_to: date, rules: str = DEFAULT_RULESET,
                    now: datetime | None = None, progress=None, one_scan: bool = True) -> dict:
-    """{"provinces": [{"rank", "code", "name", "total"}, …], "results": {code: the contract's JSON}}.
+    """{"rules", "from", "to", "evaluated_at", "provinces": [{"rank", "code", "name", "total", "groups"}, …],
+    "results": {code: the contract's JSON (interchange.md)}}, the provinces best first.
 
     With `one_scan` the engine reads every province's dossiers in one query (`engines.Scan`); without it,
     each province is queried alone (as `motcua index --source`), the way to compare the two."""
@@ -46,9 +47,12 @@ def national_index(root, engine: str, date_from: date, date_to: date, rules: str
     for position, result in enumerate(order, start=1):
         head = result["units"][0]
         rank = ranked[-1]["rank"] if previous == head["total"] else position
-        ranked.append({"rank": rank, "code": head["code"], "name": head["name"], "total": head["total"]})
+        ranked.append({"rank": rank, "code": head["code"], "name": head["name"], "total": head["total"],
+                       "groups": head["groups"]})
         previous = head["total"]
-    return {"from": date_from.isoformat(), "to": date_to.isoformat(), "provinces": ranked, "results": results}
+    first = order[0] if order else {"rules": {"name": rules, "version": None}, "evaluated_at": None}
+    return {"rules": first["rules"], "from": date_from.isoformat(), "to": date_to.isoformat(),
+            "evaluated_at": first["evaluated_at"], "provinces": ranked, "results": results}
 
 
 def write_national(result: dict, folder) -> None:

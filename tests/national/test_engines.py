@@ -52,6 +52,19 @@ def test_the_command_prints_the_contract_json_from_a_parquet_folder(cases):
     assert json.loads(out.getvalue()) == case.expected[(*PAST, None)]
 
 
+def test_the_command_evaluates_at_now(cases):
+    case = cases[0]
+    (date_from, date_to, now, unit), expected = next(
+        (key, value) for key, value in case.expected.items() if key[2] is not None and key[3] is None)
+    out = StringIO()
+    call_command("index", "--from", date_from.isoformat(), "--to", date_to.isoformat(), "--rules", case.rules,
+                 "--json", "--now", now.isoformat(), "--source", str(case.parquet), "--engine", "duckdb", stdout=out)
+    assert json.loads(out.getvalue()) == expected
+    with pytest.raises(CommandError, match="--now"):
+        call_command("index", "--from", "2026-01-01", "--to", "2026-01-31", "--now", "26/11/2026",
+                     "--source", str(case.parquet), stdout=StringIO())
+
+
 def test_the_command_names_what_is_wrong(cases, tmp_path):
     case = cases[0]
     with pytest.raises(CommandError, match="--unit"):

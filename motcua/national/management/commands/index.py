@@ -1,4 +1,5 @@
-"""motcua index --from DATE --to DATE [--unit CODE] [--rules NAME] [--json] [--source DIR --engine duckdb|spark]
+"""motcua index --from DATE --to DATE [--unit CODE] [--rules NAME] [--json] [--now ISO]
+                [--source DIR --engine duckdb|spark]
 
 Without --source the numbers are the live engine's, from the database; with --source they are computed
 from a Parquet folder (`motcua export --format parquet`, or the national generator) by DuckDB or Spark.
@@ -8,7 +9,7 @@ import json
 
 from django.core.management.base import BaseCommand, CommandError
 
-from motcua.indicators.commandline import add_period_arguments, checked_period
+from motcua.indicators.commandline import add_now_argument, add_period_arguments, checked_now, checked_period
 from motcua.indicators.service import index_json
 
 
@@ -17,24 +18,27 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         add_period_arguments(parser)
+        add_now_argument(parser)
         parser.add_argument("--source", default=None,
                             help="Thư mục Parquet để tính (thay cho cơ sở dữ liệu).")
         parser.add_argument("--engine", choices=("duckdb", "spark"), default=None,
                             help="Máy tính cho --source: duckdb (mặc định) hoặc spark.")
 
-    def handle(self, date_from, date_to, unit, rules, json=False, source=None, engine=None, **options):
+    def handle(self, date_from, date_to, unit, rules, json=False, source=None, engine=None, now=None, **options):
+        now = checked_now(now)
         if source is None:
             if engine is not None:
                 raise CommandError("--engine cần --source (thư mục Parquet)")
             start, end, rules = checked_period(date_from, date_to, unit, rules)
-            result = index_json(start, end, unit_code=unit, rules=rules)
+            result = index_json(start, end, unit_code=unit, rules=rules, now=now)
         else:
             from motcua.national.engines import index_json as source_index_json
 
             # The units are the folder's, not the database's: the engine checks --unit against them.
             start, end, rules = checked_period(date_from, date_to, None, rules)
             try:
-                result = source_index_json(source, engine or "duckdb", start, end, unit_code=unit, rules=rules)
+                result = source_index_json(source, engine or "duckdb", start, end, unit_code=unit, rules=rules,
+                                           now=now)
             except ValueError as exc:
                 raise CommandError(f"--unit/--source: {exc}") from None
         if json:
