@@ -6,11 +6,13 @@ year's index in at most 20 ms; memory that does not grow with the number of work
     python bench/bench_shared_index.py --database-url postgres://postgres@127.0.0.1:5432/COPY
                                        [--var-dir DIR] [--workers 1,2,4] [--runs 30] [--json FILE]
 
-Use a copy of the benchmark database (`createdb -T motcua_2m COPY`): nothing is written to it, but the
+Use a copy of the benchmark database (`createdb -T motcua_2m COPY`): only change stamps are written to it
+(the runs "after a change" stamp one random dossier each, as a transition does, without changing it); the
 snapshot folder under --var-dir (default var/bench-shared) is emptied first so that the first build is
 measured. In this process: the first build (read every row, publish the snapshot), a fresh process
 mapping it (a subprocess), and the warm year query computed (the answer cache bypassed) and repeated
-(served from the cache). Then `motcua serve` with each number of workers: the year query over HTTP,
+(served from the cache), and the year (2025, closed, and the current year, t = now) right after a
+committed change. Then `motcua serve` with each number of workers: the year query over HTTP,
 each worker's PSS (/proc/<pid>/smaps_rollup), and with one worker the first answer of the worker gunicorn
 starts after the old one is killed.
 """
@@ -59,10 +61,15 @@ def percentiles(values: list[float]) -> dict:
 
 def in_process(args, env) -> dict:
     os.environ.update(env)
+    import gc
+
     import django
 
     django.setup()
     from motcua.indicators import live, service
+
+    live.prepare_process()
+    gc.freeze()  # as `motcua serve` does in gunicorn's master (motcua/wsgi.py)
 
     results = {}
     engine = live.engine()
@@ -75,7 +82,7 @@ def in_process(args, env) -> dict:
                            check=True)
     results["fresh_process"] = json.loads(fresh.stdout.strip().splitlines()[-1])
 
-    computed, stages = [], {"segments": [], "summed": [], "procedures": [], "scoring": []}
+    computed, stages = [], {"counted": [], "summed": [], "procedures": [], "scoring": []}
     for _ in range(args.runs):
         engine.version += 1  # a new key: the answer is computed, as after a change
         started = time.perf_counter()
@@ -90,6 +97,10 @@ def in_process(args, env) -> dict:
         service.index_json(*YEAR)
         cached.append(time.perf_counter() - started)
     results["year_cached"] = percentiles(cached)
+    this_year = date.today().year
+    results["year_after_change"] = _after_changes(YEAR, args.runs)
+    service.index_json(date(this_year, 1, 1), date(this_year, 12, 31))
+    results["this_year_after_change"] = _after_changes((date(this_year, 1, 1), date(this_year, 12, 31)), args.runs)
     return results
 
 
@@ -99,9 +110,11 @@ def _stages(engine, stages: dict, runs: int) -> None:
 
     from motcua.indicators import columnar
     from motcua.indicators.live import cached_ruleset
+    from motcua.indicators.populations import DossierFacts
     from motcua.lib.periods import Period
 
     ruleset = cached_ruleset("qd766")
+    selectors = engine._selector(ruleset, "dossier", DossierFacts)
     catalog = engine.catalog
     shown = catalog.tree.shown(catalog.tree.root)
     shown_at = np.array([catalog.position_of_code[u.code] for u in shown], dtype=np.int64)
@@ -109,11 +122,12 @@ def _stages(engine, stages: dict, runs: int) -> None:
     for _ in range(runs):
         p = columnar.PeriodTicks(Period.of(*YEAR))
         t0 = time.perf_counter()
-        parts = engine._segments(p)
+        with engine.lock:
+            dossier_n, dossier_d, own = engine._counted(selectors, p)
         t1 = time.perf_counter()
-        own_n, own_d = engine._summed_counts(ruleset, parts, p)
+        own_n, own_d = engine._summed_counts(ruleset, dossier_n, dossier_d, p)
         t2 = time.perf_counter()
-        n, d = engine._procedure_counts(ruleset, parts, p, shown_at)
+        n, d = engine._procedure_counts(ruleset, own, p, shown_at)
         t3 = time.perf_counter()
         numerators = (catalog.ancestors[shown_at].astype(np.float64) @ own_n + n).astype(np.int64)
         denominators = (catalog.ancestors[shown_at].astype(np.float64) @ own_d + d).astype(np.int64)
@@ -121,6 +135,29 @@ def _stages(engine, stages: dict, runs: int) -> None:
         t4 = time.perf_counter()
         for name, span in zip(stages, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
             stages[name].append(span)
+
+
+def _after_changes(period, runs: int) -> dict:
+    """The index of `period` computed right after a committed change of one random dossier each time (its
+    stamp: the engine re-reads it, moves its old row to the void unit and re-judges it)."""
+    import random
+
+    from django.db import transaction
+
+    from motcua.changes import tracking as changes
+    from motcua.dossiers.models import Dossier
+    from motcua.indicators import service
+
+    ids = list(Dossier.objects.order_by("?").values_list("id", flat=True)[:runs])
+    rnd = random.Random(766)
+    times = []
+    for pk in rnd.sample(ids, len(ids)):
+        with transaction.atomic():
+            changes.dossiers_changed([pk])
+        started = time.perf_counter()
+        service.index_json(*period)
+        times.append(time.perf_counter() - started)
+    return percentiles(times)
 
 
 def _get(url: str) -> tuple[float, bytes]:

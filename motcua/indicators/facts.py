@@ -32,6 +32,7 @@ from motcua.indicators import semantics
 from motcua.indicators.bulkread import (
     CHANNEL_MASK,
     CHANNEL_ONLINE,
+    NEVER,
     R_CITIZEN,
     R_COMPLAINT,
     R_DIGITIZED,
@@ -212,6 +213,39 @@ DYNAMIC_FACTS = (
                 lambda d, period, calendar: by(d.paid_online_at, period.t),
                 lambda v: v.column("paid") <= v.p.t),
 )
+
+# The moments at which t crossing them can change a dynamic fact above: "X <= t" facts change when t
+# reaches X; lateness when t passes the due (or the effective due once every wait is over), or reaches a
+# wait's first request, the end of the waits or a second supplement request.
+_CHANGE_COLUMNS = ("received", "end", "resolved", "synced", "e_issued", "paid")
+_AFTER_COLUMNS = ("due",)  # compared with t by ">": the fact changes one tick after
+
+
+def next_change(block, rows, t: int) -> np.ndarray:
+    """For each selected row, the earliest tick after t at which one of its dynamic facts can differ from
+    its value at t: the facts at any t' in [t, next_change) are those at t (whatever the period).
+    Rows judged one by one (several waits, some running at t) can change at any moment: t + 1.
+    `tests/indicators/test_facts.py` checks this claim against the facts themselves."""
+    def after(values, shift=0):
+        moved = values + shift
+        return np.where(moved > t, moved, NEVER)
+
+    soonest = np.full(len(block.id[rows]), NEVER, dtype=np.int64)
+    for name in _CHANGE_COLUMNS:
+        np.minimum(soonest, after(getattr(block, name)[rows]), out=soonest)
+    for name in _AFTER_COLUMNS:
+        np.minimum(soonest, after(getattr(block, name)[rows], 1), out=soonest)
+    wait = block.wait[rows]
+    paused = np.flatnonzero(wait >= 0)
+    if len(paused):
+        w, table = wait[paused], block.waits
+        first, done = table.first[w], table.done[w]
+        moments = np.minimum.reduce([after(first), after(done), after(table.supp2[w]),
+                                     after(table.effective_due[w], 1)])
+        one_by_one = table.several[w] & (first <= t) & (t < done)
+        soonest[paused] = np.minimum(soonest[paused], np.where(one_by_one, t + 1, moments))
+    return soonest
+
 
 FACTS = {fact.name: fact for fact in (*STATIC_FACTS, *DYNAMIC_FACTS)}
 assert set(FACTS) == set(DossierFacts._fields), "every DossierFacts field is defined here, once"

@@ -40,7 +40,7 @@ import numpy as np
 from django.db import connection
 
 from motcua.changes import tracking as changes
-from motcua.indicators import columnar, snapshot
+from motcua.indicators import columnar, periodtally, snapshot
 from motcua.indicators.bulkread import CHANNEL_MASK, read_dossiers
 from motcua.indicators.compute import Tally, extras_object
 from motcua.indicators.intscore import UnitScorer
@@ -52,7 +52,7 @@ logger = logging.getLogger(__name__)
 
 COMPACT_AT = 50_000
 ANSWERS_KEPT = 64  # index answers kept per process (a few KB each), for repeated requests with no change
-_CODES = 32  # values of RowFacts.procedure_code (five bits)
+TALLIES_KEPT = 4  # periods whose counts are kept current (about 25 bytes per row: 27 MB for a year at 2 M)
 CHANNEL_NAMES = {1: "in_person", 2: "online", 3: "postal"}
 
 
@@ -138,6 +138,8 @@ class LiveIndex:
         self.last_refresh: dict = {}
         self.version = 0  # bumped by every change of the columns or the catalog: the answers' key
         self._answers: dict[tuple, bytes] = {}  # pickled index objects, oldest first
+        self._tallies: dict[tuple, periodtally.PeriodTally] = {}  # (start, end) -> kept counts, oldest first
+        self._voided: list[np.ndarray] = []  # main-block rows moved to the void unit, in order
 
     # -- keeping current ------------------------------------------------------------------------------
 
@@ -145,6 +147,7 @@ class LiveIndex:
         with self.lock:
             self.catalog = self.main = self.loose = self.mark = None
             self._selectors.clear()
+            self._tallies.clear()
 
     def rebuild(self) -> None:
         """The from-scratch path: map the shared snapshot of the current record (`snapshot`), or read
@@ -189,14 +192,14 @@ class LiveIndex:
         raw, pauses = read_dossiers(workers=self.workers)
         self.ranks = columnar.StaticRanks()
         block = columnar.build_block(raw, pauses, catalog, self.ranks)
-        self.main, self.loose = columnar.layout(block)
+        self._blocks(*columnar.layout(block))
         self.catalog, self.mark = catalog, mark
         self._selectors.clear()
         self.version += 1
 
     def _map(self, found: snapshot.Snapshot, catalog: columnar.Catalog, renumber: bool) -> None:
         """Use a mapped snapshot's columns; renumber them if the catalog changed since it was written."""
-        self.main, self.loose = found.main, found.loose
+        self._blocks(found.main, found.loose)
         self._main_order, self._main_ids = found.main.id_order, found.main_ids
         self.ranks = columnar.StaticRanks(found.rank_values)
         self._selectors.clear()
@@ -204,6 +207,12 @@ class LiveIndex:
         self.version += 1
         if renumber or found.procedure_ids != list(catalog.procedure_ids):
             self._renumber(np.array(found.procedure_ids, dtype=np.int64), catalog)
+
+    def _blocks(self, main: columnar.Block, loose: columnar.Block) -> None:
+        """New main and loose blocks: the kept counts were of the old ones."""
+        self.main, self.loose = main, loose
+        self._voided = []
+        self._tallies.clear()
 
     def _index_main(self) -> None:
         """Where each id of the main block is: ids sorted, with their rows."""
@@ -264,7 +273,9 @@ class LiveIndex:
         where = np.searchsorted(self._main_ids, wanted)
         found = where < len(self._main_ids)
         found[found] = self._main_ids[where[found]] == wanted[found]
-        self.main.unit[self._main_order[where[found]]] = self.catalog.void
+        voided = self._main_order[where[found]]
+        self.main.unit[voided] = self.catalog.void
+        self._voided.append(np.sort(voided))
         keep = np.flatnonzero(~np.isin(self.loose.id, wanted))
         self.loose = columnar.Block.concat([self.loose.take(keep), fresh])
         self.last_refresh = {"kind": "incremental", "rows": len(ids)}
@@ -278,7 +289,7 @@ class LiveIndex:
         main, loose = columnar.layout(columnar.Block.concat([self.main.take(alive), self.loose]))
         folder = snapshot.shared_folder(self.mark)
         if folder is None:
-            self.main, self.loose = main, loose
+            self._blocks(main, loose)
             self._index_main()
             self.version += 1
             return
@@ -288,7 +299,7 @@ class LiveIndex:
                     folder, self.mark, self.catalog, main, loose, main.id[main.id_order], self.ranks.values))
         except OSError:
             logger.exception("could not publish the index snapshot in %s", folder)
-            self.main, self.loose = main, loose
+            self._blocks(main, loose)
             self._index_main()
             self.version += 1
             return
@@ -308,8 +319,60 @@ class LiveIndex:
         if len(carried):
             parts.append(columnar.row_facts(self.main, carried, p, self.catalog))
         if len(self.loose):
-            parts.append(columnar.row_facts(self.loose, slice(0, len(self.loose)), p, self.catalog))
+            parts.append(self._loose_facts(p))
         return parts
+
+    def _loose_facts(self, p: columnar.PeriodTicks) -> columnar.RowFacts:
+        return columnar.row_facts(self.loose, slice(0, len(self.loose)), p, self.catalog)
+
+    def _counted(self, selectors: _Selectors, p: columnar.PeriodTicks) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """Of the period's dossiers: each unit's numerators and denominators of the summed indicators
+        ((units + 1) × indicators, the void unit last) and the procedure codes present per (unit,
+        procedure) (flat). The main block's come from the period's kept tally (`periodtally`), the loose
+        block's are counted now."""
+        tally = self._tally(p)
+        if tally is None:
+            return self._counted_plain(selectors, p)
+        c = self.catalog
+        numerators, denominators = tally.sums(selectors)
+        own = tally.own
+        if len(self.loose):
+            loose = self._loose_facts(p)
+            n, d = periodtally.unit_sums(selectors, self.ranks, loose.unit, _cells(loose), c.n_units + 1)
+            numerators, denominators = numerators + n, denominators + d
+            if c.n_procedures:
+                own = own.copy()
+                np.bitwise_or.at(own, loose.unit.astype(np.int64) * c.n_procedures + loose.procedure,
+                                 loose.procedure_code)
+        return numerators, denominators, own
+
+    def _counted_plain(self, selectors: _Selectors, p: columnar.PeriodTicks) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """`_counted` by judging every row of the period now (the reference of the kept tallies)."""
+        c = self.catalog
+        parts = self._segments(p)
+        unit = np.concatenate([part.unit for part in parts])
+        numerators, denominators = periodtally.unit_sums(
+            selectors, self.ranks, unit, np.concatenate([_cells(part) for part in parts]), c.n_units + 1)
+        presence = periodtally.procedure_presence(c.n_units, c.n_procedures, unit,
+                                                  np.concatenate([part.procedure for part in parts]),
+                                                  np.concatenate([part.procedure_code for part in parts]))
+        return numerators, denominators, periodtally.codes_present(presence)
+
+    def _tally(self, p: columnar.PeriodTicks) -> periodtally.PeriodTally | None:
+        """The kept counts of the period, brought to p.t; None for a period that has not started (its rows
+        grow with t) or without procedures."""
+        if p.t < p.start:
+            return None
+        key = (p.start, p.end)
+        tally = self._tallies.pop(key, None)
+        if tally is not None and tally.serves(self.main, self.catalog, p):
+            tally.update(p, self._voided)
+        else:
+            tally = periodtally.PeriodTally(self.main, self.catalog, self.ranks, p, len(self._voided))
+        self._tallies[key] = tally  # the newest last
+        while len(self._tallies) > TALLIES_KEPT:
+            self._tallies.pop(next(iter(self._tallies)))
+        return tally
 
     def _selector(self, ruleset: RuleSet, kind: str, cls) -> _Selectors:
         key = (ruleset.name, ruleset.version, str(ruleset.path), kind)
@@ -344,11 +407,11 @@ class LiveIndex:
         shown = tree.shown(asked)
         shown_at = np.array([catalog.position_of_code[u.code] for u in shown], dtype=np.int64)
         p = columnar.PeriodTicks(period)
-        parts = self._segments(p)
-        own_n, own_d = self._summed_counts(ruleset, parts, p)
+        dossier_n, dossier_d, own = self._counted(self._selector(ruleset, "dossier", DossierFacts), p)
+        own_n, own_d = self._summed_counts(ruleset, dossier_n, dossier_d, p)
         numerators = catalog.ancestors[shown_at].astype(np.float64) @ own_n
         denominators = catalog.ancestors[shown_at].astype(np.float64) @ own_d
-        procedure_n, procedure_d = self._procedure_counts(ruleset, parts, p, shown_at)
+        procedure_n, procedure_d = self._procedure_counts(ruleset, own, p, shown_at)
         numerators = (numerators + procedure_n).astype(np.int64)
         denominators = (denominators + procedure_d).astype(np.int64)
         scorer = self._scorer(ruleset)
@@ -367,24 +430,12 @@ class LiveIndex:
             self._scorers[key] = UnitScorer(ruleset)
         return self._scorers[key]
 
-    def _summed_counts(self, ruleset: RuleSet, parts, p: columnar.PeriodTicks) -> tuple[np.ndarray, np.ndarray]:
-        """Each unit's own numerators and denominators of the summed indicators (dossiers, feedback,
-        communes), before the roll-up; units × indicators."""
+    def _summed_counts(self, ruleset: RuleSet, dossier_n: np.ndarray, dossier_d: np.ndarray,
+                       p: columnar.PeriodTicks) -> tuple[np.ndarray, np.ndarray]:
+        """Each unit's own numerators and denominators of the summed indicators (dossiers, from `_counted`,
+        then feedback and communes), before the roll-up; units × indicators."""
         catalog = self.catalog
-        units = catalog.n_units + 1  # the void unit last
-        cells = np.concatenate([part.rank.astype(np.int64) * columnar.DYNAMIC_BITS + part.dynamic for part in parts])
-        unit = np.concatenate([part.unit for part in parts]).astype(np.int64)
-        # Distinct (static, dynamic) cells first, in a table of distinct static keys × 512; then rows are
-        # counted per (unit, pattern of contributions) through a lookup from cell to pattern.
-        present = np.flatnonzero(np.bincount(cells, minlength=len(self.ranks.values) * columnar.DYNAMIC_BITS))
-        selectors = self._selector(ruleset, "dossier", DossierFacts)
-        lookup = np.zeros(len(self.ranks.values) * columnar.DYNAMIC_BITS, dtype=np.int64)
-        lookup[present] = selectors.patterns(self.ranks.keys(present))
-        width = len(selectors.numerators)
-        counts = np.bincount(unit * width + lookup[cells], minlength=units * width).reshape(units, width)[:-1]
-        counts = counts.astype(np.float64)  # exact below 2**53; a float product runs in BLAS
-        own_n = counts @ selectors.numerators
-        own_d = counts @ selectors.denominators
+        own_n, own_d = dossier_n[:-1].copy(), dossier_d[:-1].copy()  # the void unit counts nowhere
 
         feedback = self._feedback_keys(p)
         if len(feedback):
@@ -416,23 +467,15 @@ class LiveIndex:
         return (in_population.astype(np.int64) | (in_population & on_time).astype(np.int64) << 1
                 | c.feedback_unsatisfied.astype(np.int64) << 2 | c.feedback_raised_again.astype(np.int64) << 3)
 
-    def _procedure_counts(self, ruleset: RuleSet, parts, p: columnar.PeriodTicks, shown_at: np.ndarray):
-        """Procedure indicators of each shown unit, over the distinct procedures under it (not summed)."""
+    def _procedure_counts(self, ruleset: RuleSet, own: np.ndarray, p: columnar.PeriodTicks, shown_at: np.ndarray):
+        """Procedure indicators of each shown unit, over the distinct procedures under it (not summed).
+        `own`: the OR of the procedure codes of each (unit, procedure)'s rows (`_counted`)."""
         c = self.catalog
         size = len(ruleset.indicators)
         numerators = np.zeros((len(shown_at), size))
         denominators = np.zeros((len(shown_at), size))
         if c.n_procedures == 0:
             return numerators, denominators
-        # Which codes occur per (unit, procedure): one bincount over (unit, procedure, code) cells (code 0,
-        # rows outside the tests, adds no bit), then the codes present are OR-ed per (unit, procedure).
-        cells = (c.n_units + 1) * c.n_procedures * _CODES
-        seen = np.zeros(cells, dtype=np.int64)
-        for part in parts:
-            seen += np.bincount((part.unit.astype(np.int64) * c.n_procedures + part.procedure) * _CODES
-                                + part.procedure_code, minlength=cells)
-        present = seen.reshape(-1, _CODES) > 0
-        own = np.bitwise_or.reduce(np.where(present, np.arange(_CODES, dtype=np.uint8), np.uint8(0)), axis=1)
         own = own.reshape(c.n_units + 1, c.n_procedures)[:-1]
         period = p.period
         t_day = period.t_date.toordinal()
@@ -502,6 +545,11 @@ class LiveIndex:
         named = {(c.procedure_codes[procedure], CHANNEL_NAMES[channel]): (total, n)
                  for (procedure, channel), (total, n) in totals.items()}
         return extras_object(asked.code, date_from, date_to, period, named, late, under_processing, not_synced)
+
+
+def _cells(part: columnar.RowFacts) -> np.ndarray:
+    """Each row's (static rank, dynamic code) cell."""
+    return part.rank.astype(np.int64) * columnar.DYNAMIC_BITS + part.dynamic
 
 
 @lru_cache(maxsize=1)

@@ -22,8 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
-from motcua.indicators import columnar, live
-from motcua.indicators.populations import DossierFacts
+from motcua.indicators import columnar, live, periodtally
 from motcua.indicators.rules import DEFAULT_RULESET
 from motcua.national import factsql
 from motcua.national import layout as L
@@ -126,11 +125,6 @@ class QueriedFacts(columnar.RowFacts):
     cell_count: np.ndarray = None
 
 
-_NO_ROWS = columnar.RowFacts(unit=np.zeros(0, np.int64), procedure=np.zeros(0, np.int64),
-                             static=np.zeros(0, np.uint32), rank=np.zeros(0, np.int32),
-                             dynamic=np.zeros(0, np.uint16), procedure_code=np.zeros(0, np.uint8))
-
-
 _SELECTORS: dict = {}
 _SCORERS: dict = {}
 
@@ -211,24 +205,22 @@ class SourceIndex(live.LiveIndex):
     def _compact(self) -> None:
         pass
 
-    def _segments(self, p: columnar.PeriodTicks) -> list[columnar.RowFacts]:
-        return [self.scan.facts(p, self.province)]
-
-    def _summed_counts(self, ruleset, parts, p):
-        """Feedback and communes by the live engine's code (given no rows of its own), plus the queried
-        dossier cells decided by the same selectors."""
-        own_n, own_d = super()._summed_counts(ruleset, [_NO_ROWS], p)
-        selectors = self._selector(ruleset, "dossier", DossierFacts)
-        for part in parts:
-            # A country has millions of (unit, facts) cells but few distinct facts: each is decided once,
-            # then cells are counted per (unit, pattern) as `_Selectors.count` does.
-            keys, inverse = np.unique(part.cell_key, return_inverse=True)
-            patterns = selectors.patterns(keys)[inverse]
-            width = len(selectors.numerators)
-            cells = np.bincount(part.cell_unit * width + patterns, weights=part.cell_count,
-                                minlength=self.catalog.n_units * width).reshape(self.catalog.n_units, width)
-            own_n, own_d = own_n + cells @ selectors.numerators, own_d + cells @ selectors.denominators
-        return own_n, own_d
+    def _counted(self, selectors, p: columnar.PeriodTicks) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """What `live.LiveIndex._counted` gives (each unit's dossier numerators and denominators, the
+        procedure codes per (unit, procedure)), from the queried cells decided by the same selectors."""
+        c = self.catalog
+        part = self.scan.facts(p, self.province)
+        # A country has millions of (unit, facts) cells but few distinct facts: each is decided once, then
+        # cells are counted per (unit, pattern) as `_Selectors.count` does.
+        keys, inverse = np.unique(part.cell_key, return_inverse=True)
+        patterns = selectors.patterns(keys)[inverse]
+        width = len(selectors.numerators)
+        cells = np.bincount(part.cell_unit * width + patterns, weights=part.cell_count,
+                            minlength=(c.n_units + 1) * width).reshape(c.n_units + 1, width)
+        numerators, denominators = cells @ selectors.numerators, cells @ selectors.denominators
+        presence = periodtally.procedure_presence(c.n_units, c.n_procedures, part.unit, part.procedure,
+                                                  part.procedure_code)
+        return numerators, denominators, periodtally.codes_present(presence)
 
 
 _indexes: dict[tuple[str, str], SourceIndex] = {}

@@ -2,6 +2,7 @@
 agree row by row, on random records and random periods: a rule changed in one and not the other fails
 here, naming the fact and the dossier."""
 
+import numpy as np
 import pytest
 
 from motcua.catalog.models import Procedure as ProcedureRow
@@ -49,3 +50,49 @@ def test_every_fact_is_defined_once_with_both_definitions():
     assert tuple(facts.FACTS) == tuple(f.name for f in (*facts.STATIC_FACTS, *facts.DYNAMIC_FACTS))
     assert set(facts.FACTS) == set(DossierFacts._fields)
     assert all(callable(f.one) and callable(f.many) and f.meaning for f in facts.FACTS.values())
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_no_dynamic_fact_changes_before_the_rows_next_change(tmp_path, seed):
+    """`facts.next_change(t)` claims each row's facts stay those at t until then: checked at the last tick
+    before each row's next change (where a missed moment would show) and at random ticks in between."""
+    import random
+
+    from motcua.indicators.bulkread import NEVER, datetime_of
+
+    import_folder(randomdb.folder(tmp_path / "in", seed, dossiers=150))
+    catalog = columnar.Catalog()
+    raw, pauses = read_dossiers(workers=1)
+    block = columnar.build_block(raw, pauses, catalog, columnar.StaticRanks())
+    everything = slice(0, len(block))
+    rnd = random.Random(seed)
+
+    def facts_at(date_from, date_to, tick):
+        p = columnar.PeriodTicks(Period.of(date_from, date_to, datetime_of(tick)))
+        assert p.t == tick
+        view = facts.Rows(block, everything, p, catalog)
+        return {fact.name: fact.many(view) for fact in facts.DYNAMIC_FACTS}
+
+    checked = 0
+    for date_from, _to, now in randomdb.periods(seed, count=4):
+        date_to = date_from.replace(year=date_from.year + 1)  # t inside the period, whatever `now` is
+        p = columnar.PeriodTicks(Period.of(date_from, date_to, now))
+        t = p.t
+        before = facts_at(date_from, date_to, t)
+        upcoming = facts.next_change(block, everything, t)
+        assert (upcoming > t).all()
+        assert (upcoming < NEVER).any() and (upcoming > t + 1).any()
+        ticks = {int(n) - 1 for n in upcoming if n < min(NEVER, p.end)}
+        ticks = rnd.sample(sorted(ticks), min(25, len(ticks)))
+        ticks += [t + rnd.randrange(1, 10**11) for _ in range(5)]
+        for tick in ticks:
+            if tick >= p.end:
+                continue
+            after = facts_at(date_from, date_to, tick)
+            still = np.flatnonzero(upcoming > tick)
+            checked += len(still)
+            for name in before:
+                differs = still[before[name][still] != after[name][still]]
+                assert not len(differs), (f"{name} of row {differs[0]} changed between {t} and {tick}, before its "
+                                          f"next change {upcoming[differs[0]]}")
+    assert checked > 1000
