@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import argparse
 import html
-import json
 import secrets
 import sys
 import threading
@@ -44,8 +43,9 @@ from datetime import datetime, timedelta, timezone
 from urllib.parse import parse_qs, urlencode, urlsplit
 
 from motcua.lib import hmacsign
-from motcua.standins.portal import Dropped, Invalid, PortalHandler, PortalState, _is_int
-from motcua.standins.serving import StandinServer, serve
+from motcua.standins import base
+from motcua.standins.base import Invalid, StandinHandler, StandinState
+from motcua.standins.serving import serve
 
 VN = timezone(timedelta(hours=7))
 PAY_PATH = "/pay"
@@ -77,43 +77,22 @@ def dong(amount: int) -> str:
 
 
 def validate_faults(payload) -> list[dict]:
-    if isinstance(payload, dict):
-        payload = [payload]
-    if not isinstance(payload, list):
-        raise Invalid("faults: phải là một danh sách")
     faults = []
-    for index, raw in enumerate(payload):
-        where = f"faults[{index}]"
-        if not isinstance(raw, dict):
-            raise Invalid(f"{where}: phải là một đối tượng")
-        fault = dict(raw)
-        kind = fault.get("kind")
-        if kind not in REQUEST_FAULTS + PAYMENT_FAULTS:
-            raise Invalid(f"{where}.kind: phải là một trong {', '.join(REQUEST_FAULTS + PAYMENT_FAULTS)}")
-        times = fault.setdefault("times", 1)
-        if not _is_int(times) or (times < 1 and times != -1):
-            raise Invalid(f"{where}.times: phải là số nguyên ≥ 1, hoặc -1 (đến khi xóa)")
-        if kind in PAYMENT_FAULTS:
-            fault["path"] = "payment"
-        else:
-            fault.setdefault("path", "*")
-            if fault["path"] not in (PAY_PATH, LIST_PATH, "*"):
-                raise Invalid(f"{where}.path: phải là {PAY_PATH}, {LIST_PATH} hoặc *")
-        if kind == "status" and not (_is_int(fault.get("status")) and 100 <= fault["status"] <= 599):
-            raise Invalid(f"{where}.status: phải là mã HTTP")
-        if kind in ("slow", "late_callback", "callback_after_redirect"):
-            seconds = fault.setdefault("seconds", 0.5 if kind == "callback_after_redirect" else None)
-            if not (isinstance(seconds, int | float) and seconds >= 0):
-                raise Invalid(f"{where}.seconds: phải là số giây ≥ 0")
-        if kind == "amount_in_list" and not (_is_int(fault.get("amount")) and fault["amount"] > 0):
+    for where, fault in base.fault_items(payload):
+        kind = base.check_fault(where, fault, REQUEST_FAULTS + PAYMENT_FAULTS)["kind"]
+        base.check_path(where, fault, (PAY_PATH, LIST_PATH), "*", own=(PAYMENT_FAULTS, "payment"))
+        if kind in ("late_callback", "callback_after_redirect") and not base.is_seconds(
+                fault.setdefault("seconds", 0.5 if kind == "callback_after_redirect" else None)):
+            raise Invalid(f"{where}.seconds: phải là số giây ≥ 0")
+        if kind == "amount_in_list" and not (base.is_int(fault.get("amount")) and fault["amount"] > 0):
             raise Invalid(f"{where}.amount: phải là số nguyên dương (đồng)")
         faults.append(fault)
     return faults
 
 
-class PaymentState(PortalState):
-    """The platform's transactions and the callbacks it sent, with the portal stand-in's faults and down
-    window (inherited). `merchants` maps a merchant code to its secret."""
+class PaymentState(StandinState):
+    """The platform's transactions and the callbacks it sent; the faults, the down window and the state file
+    of every stand-in. `merchants` maps a merchant code to its secret."""
 
     COUNTERS = ("pages", "payments", "cancellations", "refused", "listings", "callbacks_sent", "callbacks_answered")
 
@@ -125,27 +104,13 @@ class PaymentState(PortalState):
     def _empty(self) -> None:
         self.transactions: list[dict] = []
         self.callbacks: list[dict] = []  # every callback attempt: {"transaction", "attempt", "status", "at"}
-        self.counters = dict.fromkeys(self.COUNTERS, 0)
 
-    def _load(self) -> None:
-        data = json.loads(self.state_file.read_text(encoding="utf-8"))
+    def _data(self) -> dict:
+        return {"transactions": self.transactions, "callbacks": self.callbacks}
+
+    def _restore(self, data: dict) -> None:
         self.transactions = data.get("transactions", [])
         self.callbacks = data.get("callbacks", [])
-        self.counters.update({k: v for k, v in data.get("counters", {}).items() if k in self.COUNTERS})
-
-    def save(self) -> None:
-        if not self.state_file:
-            return
-        data = {"transactions": self.transactions, "callbacks": self.callbacks, "counters": self.counters}
-        temp = self.state_file.with_name(self.state_file.name + ".tmp")
-        self.state_file.parent.mkdir(parents=True, exist_ok=True)
-        temp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        temp.replace(self.state_file)
-
-    def count(self, name: str) -> None:
-        with self.lock:
-            self.counters[name] += 1
-            self.save()
 
     def record(self, order: dict, result: str, fault: dict | None) -> dict | None:
         """A new transaction for `order`, or None when the order code was already paid."""
@@ -204,8 +169,7 @@ class PaymentState(PortalState):
     def snapshot(self) -> dict:
         with self.lock:
             return {"transactions": [dict(t) for t in self.transactions],
-                    "callbacks": [dict(c) for c in self.callbacks], **self.counters,
-                    "faults_pending": self.faults_pending(), "faults": [dict(f) for f in self.faults]}
+                    "callbacks": [dict(c) for c in self.callbacks], **self.failing()}
 
 
 def result_fields(transaction: dict) -> dict:
@@ -213,55 +177,17 @@ def result_fields(transaction: dict) -> dict:
                                                  "ThoiGianThanhToan")}
 
 
-class PaymentHandler(PortalHandler):
+class PaymentHandler(StandinHandler):
     server_version = "motcua-standin-payment/1"
-    server: StandinServer
+    validate_faults = staticmethod(validate_faults)
 
-    def _route(self, method: str, raw: bytes) -> None:
-        url = urlsplit(self.path)
-        routes = {
-            (PAY_PATH, "GET"): self._page,
-            (PAY_PATH, "POST"): self._pay,
-            (LIST_PATH, "GET"): self._list,
-            ("/_standin/faults", "POST"): self._control_faults,
-            ("/_standin/extra", "POST"): self._control_extra,
-            ("/_standin/down", "POST"): self._control_down,
-            ("/_standin/clear", "POST"): self._control_clear,
-            ("/_standin/state", "GET"): self._control_state,
-            ("/_standin/reset", "POST"): self._control_reset,
-        }
-        handler = routes.get((url.path, method))
-        if handler is None:
-            known = [m for (p, m) in routes if p == url.path]
-            if known:
-                self._answer(405, {"error": f"{url.path} chỉ nhận {', '.join(known)}"}, {"Allow": ", ".join(known)})
-            else:
-                self._answer(404, {"error": f"không có đường dẫn {url.path}"})
-            return
-        try:
-            if url.path in (PAY_PATH, LIST_PATH) and self._request_fault(url.path):
-                return
-            handler(url, raw)
-        except Dropped:
-            self._drop()
-        except Invalid as exc:
-            self._answer(400, {"error": str(exc)})
+    def routes(self, path: str) -> dict:
+        return {PAY_PATH: {"GET": self._page, "POST": self._pay}, LIST_PATH: {"GET": self._list},
+                "/_standin/extra": {"POST": self._control_extra}}.get(path, {})
 
-    def _request_fault(self, path: str) -> bool:
-        """Apply a down window or a request fault; True when the request was answered (or dropped)."""
-        state = self.server.state
-        if state.is_down():
-            raise Dropped
-        fault = state.take_fault(path)
-        if fault is None:
-            return False
-        if fault["kind"] == "down":
-            raise Dropped
-        if fault["kind"] == "status":
-            self._answer(fault["status"], {"error": f"stand-in: lỗi giả lập {fault['status']}"})
-            return True
-        time.sleep(fault["seconds"])
-        return False
+    def _unauthorised(self) -> None:
+        # The daily list's 401 has the portal's shape (`KetQua`, `MoTa`), its other errors {"error": …}.
+        self._answer(401, {"KetQua": "LOI", "MoTa": base.UNAUTHORISED}, {"WWW-Authenticate": "Bearer"})
 
     # Pages -------------------------------------------------------------------------------------------
 
@@ -271,13 +197,7 @@ class PaymentHandler(PortalHandler):
                 f"<title>{html.escape(title)} · Nền tảng thanh toán (bản giả lập)</title></head>"
                 f"<body><header><p>Nền tảng thanh toán trực tuyến (bản giả lập)</p></header>"
                 f"<main><h1>{html.escape(title)}</h1>{body}</main></body></html>").encode()
-        self.send_response(status)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(page)))
-        for name, value in (headers or {}).items():
-            self.send_header(name, value)
-        self.end_headers()
-        self.wfile.write(page)
+        self._reply(status, page, "text/html", headers)
 
     def _order(self, params: dict) -> dict:
         """The order as signed by the merchant, or Invalid naming what is wrong."""
@@ -301,6 +221,7 @@ class PaymentHandler(PortalHandler):
         self._html(400, "Không thể thanh toán", f'<p role="alert">{html.escape(message)}</p>')
 
     def _page(self, url, raw: bytes) -> None:
+        self._strike(PAY_PATH)
         params = {k: v[0] for k, v in parse_qs(url.query, keep_blank_values=True).items()}
         try:
             order = self._order(params)
@@ -326,6 +247,7 @@ class PaymentHandler(PortalHandler):
         self._html(200, "Thanh toán đơn hàng", body)
 
     def _pay(self, url, raw: bytes) -> None:
+        self._strike(PAY_PATH)
         params = {k: v[0] for k, v in parse_qs(raw.decode("utf-8"), keep_blank_values=True).items()}
         try:
             order = self._order(params)
@@ -361,12 +283,10 @@ class PaymentHandler(PortalHandler):
         else:
             send.later(0)
         separator = "&" if urlsplit(order["UrlTraVe"]).query else "?"
-        self.send_response(303)
-        self.send_header("Location", f"{order['UrlTraVe']}{separator}{urlencode(signed)}")
-        self.send_header("Content-Length", "0")
-        self.end_headers()
+        self._redirect(f"{order['UrlTraVe']}{separator}{urlencode(signed)}")
 
     def _list(self, url, raw: bytes) -> None:
+        self._strike(LIST_PATH)
         if not self._authorised():
             self._unauthorised()
             return
@@ -383,13 +303,9 @@ class PaymentHandler(PortalHandler):
 
     # Control ---------------------------------------------------------------------------------------------
 
-    def _control_faults(self, url, raw: bytes) -> None:
-        pending = self.server.state.add_faults(validate_faults(self._json(raw)))
-        self._answer(200, {"faults_pending": pending})
-
     def _control_extra(self, url, raw: bytes) -> None:
         body = self._json(raw)
-        if not isinstance(body, dict) or not isinstance(body.get("order_code"), str) or not _is_int(
+        if not isinstance(body, dict) or not isinstance(body.get("order_code"), str) or not base.is_int(
                 body.get("amount")) or body.get("merchant") not in self.server.state.merchants:
             raise Invalid('extra: {"order_code": str, "amount": int, "merchant": a registered merchant}')
         self._answer(200, self.server.state.add_extra(body["order_code"], body["amount"], body["merchant"],

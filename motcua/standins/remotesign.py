@@ -42,17 +42,15 @@ from __future__ import annotations
 import argparse
 import base64
 import html
-import json
-import math
 import secrets
 import sys
 import time
-from urllib.parse import urlsplit
 
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import padding, rsa, utils
 
-from motcua.standins.portal import Dropped, Invalid, PortalHandler, PortalState, _is_int
+from motcua.standins import base
+from motcua.standins.base import Answered, Dropped, Invalid, StandinHandler, StandinState
 from motcua.standins.serving import serve
 
 SIGN_PATH = "/sign"
@@ -67,29 +65,11 @@ MAX_TEXT = 500
 
 
 def validate_faults(payload) -> list[dict]:
-    if isinstance(payload, dict):
-        payload = [payload]
-    if not isinstance(payload, list):
-        raise Invalid("faults: phải là một danh sách")
     faults = []
-    for index, raw in enumerate(payload):
-        where = f"faults[{index}]"
-        if not isinstance(raw, dict) or raw.get("kind") not in REQUEST_FAULTS + SIGNATURE_FAULTS:
-            raise Invalid(f"{where}.kind: phải là một trong {', '.join(REQUEST_FAULTS + SIGNATURE_FAULTS)}")
-        fault = dict(raw)
-        times = fault.setdefault("times", 1)
-        if not _is_int(times) or (times < 1 and times != -1):
-            raise Invalid(f"{where}.times: phải là số nguyên ≥ 1, hoặc -1 (đến khi xóa)")
-        if fault["kind"] in SIGNATURE_FAULTS:
-            fault["path"] = "signature"
-        else:
-            fault.setdefault("path", SIGN_PATH if fault["kind"] == "store_then_drop" else "*")
-            if fault["path"] not in (SIGN_PATH, TRANSACTIONS_PATH, CREDENTIALS_PATH, "*"):
-                raise Invalid(f"{where}.path: phải là {SIGN_PATH}, {TRANSACTIONS_PATH}, {CREDENTIALS_PATH} hoặc *")
-        if fault["kind"] == "status" and not (_is_int(fault.get("status")) and 100 <= fault["status"] <= 599):
-            raise Invalid(f"{where}.status: phải là mã HTTP")
-        if fault["kind"] == "slow" and not (isinstance(fault.get("seconds"), int | float) and fault["seconds"] >= 0):
-            raise Invalid(f"{where}.seconds: phải là số giây ≥ 0")
+    for where, fault in base.fault_items(payload):
+        kind = base.check_fault(where, fault, REQUEST_FAULTS + SIGNATURE_FAULTS)["kind"]
+        base.check_path(where, fault, (SIGN_PATH, TRANSACTIONS_PATH, CREDENTIALS_PATH),
+                        SIGN_PATH if kind == "store_then_drop" else "*", own=(SIGNATURE_FAULTS, "signature"))
         faults.append(fault)
     return faults
 
@@ -107,8 +87,9 @@ def sign_digest(key_pem: str, digest: bytes, algorithm: str) -> bytes:
     return key.sign(digest, padding.PKCS1v15(), utils.Prehashed(HASHES[algorithm][0]()))
 
 
-class RemoteSignState(PortalState):
-    """Signers (with their keys), transactions, counters; the portal stand-in's faults and down window."""
+class RemoteSignState(StandinState):
+    """Signers (with their keys), transactions; the counters, faults, down window and state file of every
+    stand-in. A reset forgets the transactions and the counters, not the signers."""
 
     COUNTERS = ("requests", "sign_requests", "duplicates", "polls", "confirmed", "refused", "expired",
                 "duplicate_answers")
@@ -120,27 +101,13 @@ class RemoteSignState(PortalState):
 
     def _empty(self) -> None:
         self.transactions: dict[str, dict] = {}
-        self.counters = dict.fromkeys(self.COUNTERS, 0)
 
-    def _load(self) -> None:
-        data = json.loads(self.state_file.read_text(encoding="utf-8"))
+    def _data(self) -> dict:
+        return {"signers": self.signers, "transactions": self.transactions}
+
+    def _restore(self, data: dict) -> None:
         self.signers = data.get("signers", {})
         self.transactions = data.get("transactions", {})
-        self.counters.update({k: v for k, v in data.get("counters", {}).items() if k in self.COUNTERS})
-
-    def save(self) -> None:
-        if not self.state_file:
-            return
-        data = {"signers": self.signers, "transactions": self.transactions, "counters": self.counters}
-        temp = self.state_file.with_name(self.state_file.name + ".tmp")
-        self.state_file.parent.mkdir(parents=True, exist_ok=True)
-        temp.write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
-        temp.replace(self.state_file)
-
-    def count(self, name: str) -> None:
-        with self.lock:
-            self.counters[name] += 1
-            self.save()
 
     # Signers -------------------------------------------------------------------------------------------
 
@@ -235,14 +202,8 @@ class RemoteSignState(PortalState):
         return True
 
     def _take_signature_fault(self) -> str | None:
-        for index, fault in enumerate(self.faults):
-            if fault["path"] == "signature":
-                if fault["times"] != -1:
-                    fault["times"] -= 1
-                    if fault["times"] <= 0:
-                        del self.faults[index]
-                return fault["kind"]
-        return None
+        fault = self._take_fault("signature", exact=True)
+        return fault["kind"] if fault else None
 
     def answer(self, transaction_id: str, answer: str) -> tuple[int, dict]:
         with self.lock:
@@ -285,16 +246,10 @@ class RemoteSignState(PortalState):
 
     def snapshot(self) -> dict:
         with self.lock:
-            down_for = None
-            if self.down_until is not None:
-                left = self.down_until - time.monotonic()
-                down_for = "until clear" if math.isinf(left) else (round(left, 3) if left > 0 else None)
-            answer = {**self.counters, "faults_pending": self.faults_pending(),
-                      "faults": [dict(fault) for fault in self.faults], "down_for": down_for}
-            answer["signers"] = {uid: {k: v for k, v in s.items() if k != "key"} for uid, s in self.signers.items()}
-            answer["transactions"] = [
-                {k: v for k, v in t.items() if k != "signature"} for t in self.transactions.values()]
-        return answer
+            return {**self.failing(),
+                    "signers": {uid: {k: v for k, v in s.items() if k != "key"} for uid, s in self.signers.items()},
+                    "transactions": [{k: v for k, v in t.items() if k != "signature"}
+                                     for t in self.transactions.values()]}
 
 
 PHONE_PAGE = """<!doctype html><html lang="vi"><meta charset="utf-8"><title>Ứng dụng ký số (giả lập)</title>
@@ -302,71 +257,50 @@ PHONE_PAGE = """<!doctype html><html lang="vi"><meta charset="utf-8"><title>Ứn
 <p><small>Trang giả lập ứng dụng ký số từ xa trên điện thoại của người ký.</small></p></body></html>"""
 
 
-class RemoteSignHandler(PortalHandler):
+ROUTES = (  # method, the path's parts (None: any, passed to the handler), the handler
+    ("GET", ("credentials", None), "_credentials"),
+    ("POST", ("sign",), "_sign"),
+    ("GET", ("transactions", None), "_transaction"),
+    ("GET", ("phone", None), "_phone_page"),
+    ("POST", ("phone", None, None), "_phone_form"),
+    ("POST", ("_standin", "signers"), "_control_enrol"),
+    ("POST", ("_standin", "signers", None, None), "_control_signer"),
+    ("GET", ("_standin", "phone", None), "_control_pending"),
+    ("POST", ("_standin", "transactions", None, None), "_control_answer"),
+)
+
+
+def _bound(handler, args: list[str]):
+    """handler(raw, *args) as a route's handler(url, raw)."""
+    return lambda url, raw: handler(raw, *args)
+
+
+class RemoteSignHandler(StandinHandler):
     server_version = "motcua-standin-remotesign/1"
+    validate_faults = staticmethod(validate_faults)
 
-    def _route(self, method: str, raw: bytes) -> None:
-        url = urlsplit(self.path)
-        parts = [part for part in url.path.split("/") if part]
-        routes = [
-            ("GET", ["credentials", None], self._credentials),
-            ("POST", ["sign"], self._sign),
-            ("GET", ["transactions", None], self._transaction),
-            ("GET", ["phone", None], self._phone_page),
-            ("POST", ["phone", None, None], self._phone_form),
-            ("POST", ["_standin", "signers"], self._control_enrol),
-            ("POST", ["_standin", "signers", None, None], self._control_signer),
-            ("GET", ["_standin", "phone", None], self._control_pending),
-            ("POST", ["_standin", "transactions", None, None], self._control_answer),
-            ("POST", ["_standin", "faults"], self._control_faults),
-            ("POST", ["_standin", "down"], self._control_down),
-            ("POST", ["_standin", "clear"], self._control_clear),
-            ("GET", ["_standin", "state"], self._control_state),
-            ("POST", ["_standin", "reset"], self._control_reset),
-        ]
-        for allowed, pattern, handler in routes:
+    def routes(self, path: str) -> dict:
+        parts = [part for part in path.split("/") if part]
+        found = {}
+        for method, pattern, name in ROUTES:
             if len(pattern) == len(parts) and all(p is None or p == part for p, part in zip(pattern, parts, strict=True)):
-                if method != allowed:
-                    self._answer(405, {"error": f"{url.path} chỉ nhận {allowed}"}, {"Allow": allowed})
-                    return
                 args = [part for p, part in zip(pattern, parts, strict=True) if p is None]
-                try:
-                    handler(raw, *args)
-                except Dropped:
-                    self._drop()
-                except Invalid as exc:
-                    self._answer(400, {"error": str(exc)})
-                return
-        self._answer(404, {"error": f"không có đường dẫn {url.path}"})
-
-    def _unauthorised(self) -> None:
-        self._answer(401, {"error": "Authorization: thiếu hoặc sai mã xác thực (Bearer)"}, {"WWW-Authenticate": "Bearer"})
+                found[method] = _bound(getattr(self, name), args)
+        return found
 
     def _fault(self, path: str) -> dict | None:
-        """Down window and request faults of the service's paths; None when the request goes on."""
-        state = self.server.state
-        state.count("requests")
-        if state.is_down():
-            raise Dropped
-        fault = state.take_fault(path)
-        kind = fault["kind"] if fault else None
-        if kind == "down":
-            raise Dropped
-        if kind == "status":
-            self._answer(fault["status"], fault.get("body", {"error": f"stand-in: lỗi giả lập {fault['status']}"}))
-            return {"answered": True}
-        if kind == "slow":
-            time.sleep(fault["seconds"])
+        """The request counted, the down window and the request faults of the service's paths, the token."""
+        self.server.state.count()
+        fault = self._strike(path)
         if not self._authorised():
             self._unauthorised()
-            return {"answered": True}
+            raise Answered
         return fault
 
     # The service ---------------------------------------------------------------------------------------
 
     def _credentials(self, raw: bytes, user_id: str) -> None:
-        if (self._fault(CREDENTIALS_PATH) or {}).get("answered"):
-            return
+        self._fault(CREDENTIALS_PATH)
         credential = self.server.state.credential(user_id)
         if credential is None:
             self._answer(404, {"error": f"không có người ký {user_id}"})
@@ -377,8 +311,6 @@ class RemoteSignHandler(PortalHandler):
 
     def _sign(self, raw: bytes) -> None:
         fault = self._fault(SIGN_PATH) or {}
-        if fault.get("answered"):
-            return
         body = self._json(raw)
         if not isinstance(body, dict):
             raise Invalid("body: phải là một đối tượng JSON")
@@ -406,8 +338,7 @@ class RemoteSignHandler(PortalHandler):
         self._answer(200 if duplicate else 201, {**answer, **({"duplicate": True} if duplicate else {})})
 
     def _transaction(self, raw: bytes, transaction_id: str) -> None:
-        if (self._fault(TRANSACTIONS_PATH) or {}).get("answered"):
-            return
+        self._fault(TRANSACTIONS_PATH)
         found = self.server.state.look(transaction_id)
         if found is None:
             self._answer(404, {"error": f"không có giao dịch {transaction_id}"})
@@ -422,12 +353,7 @@ class RemoteSignHandler(PortalHandler):
             f'#ccc;padding:.5rem;margin:.5rem 0"><p>{html.escape(t["description"] or "Yêu cầu ký số")}</p>'
             f'<button>Xác nhận</button> <button formaction="/phone/{html.escape(t["transaction_id"])}/refuse">'
             "Từ chối</button></form>" for t in self.server.state.pending(user_id)) or "<p>Không có yêu cầu nào.</p>"
-        data = PHONE_PAGE.format(items=items).encode("utf-8")
-        self.send_response(200)
-        self.send_header("Content-Type", "text/html; charset=utf-8")
-        self.send_header("Content-Length", str(len(data)))
-        self.end_headers()
-        self.wfile.write(data)
+        self._reply(200, PHONE_PAGE.format(items=items).encode("utf-8"), "text/html")
 
     def _phone_form(self, raw: bytes, transaction_id: str, answer: str) -> None:
         if answer not in ("confirm", "refuse"):
@@ -436,11 +362,7 @@ class RemoteSignHandler(PortalHandler):
         if status == 404:
             self._answer(404, found)
             return
-        user_id = self.server.state.transactions[transaction_id]["user_id"]
-        self.send_response(303)
-        self.send_header("Location", f"/phone/{user_id}")
-        self.send_header("Content-Length", "0")
-        self.end_headers()
+        self._redirect(f"/phone/{self.server.state.transactions[transaction_id]['user_id']}")
 
     # Control -------------------------------------------------------------------------------------------
 
@@ -480,21 +402,6 @@ class RemoteSignHandler(PortalHandler):
             raise Invalid(f"phải là một trong {', '.join(FINAL)}")
         status, found = self.server.state.answer(transaction_id, answer)
         self._answer(status, found)
-
-    def _control_faults(self, raw: bytes) -> None:
-        self._answer(200, {"faults_pending": self.server.state.add_faults(validate_faults(self._json(raw)))})
-
-    def _control_down(self, raw: bytes) -> None:
-        super()._control_down(None, raw)
-
-    def _control_clear(self, raw: bytes) -> None:
-        super()._control_clear(None, raw)
-
-    def _control_state(self, raw: bytes) -> None:
-        super()._control_state(None, raw)
-
-    def _control_reset(self, raw: bytes) -> None:
-        super()._control_reset(None, raw)
 
 
 def main(argv: list[str] | None = None) -> int:

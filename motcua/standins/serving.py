@@ -1,6 +1,6 @@
 """What every stand-in process shares: the threaded HTTP server holding its token and state, and the
 command line (`--host --port --token --state-file --verbose`) that prints "listening on URL" once ready
-and stops on SIGTERM. Plain Python, no Django."""
+and stops on SIGTERM (what every stand-in's requests share is in `base.py`). Plain Python, no Django."""
 
 from __future__ import annotations
 
@@ -36,12 +36,17 @@ def serve(prog: str, description: str, make_state, handler, argv: list[str] | No
     args = parser.parse_args(argv)
 
     server = StandinServer((args.host, args.port), args.token, make_state(args.state_file), handler, args.verbose)
+    return run(server, server.url)
+
+
+def run(server, url: str) -> int:
+    """Say "listening on URL", serve until SIGTERM or Ctrl-C, close: how every stand-in process runs."""
 
     def stop(signum, frame):
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, stop)
-    print(f"listening on {server.url}", flush=True)
+    print(f"listening on {url}", flush=True)
     try:
         server.serve_forever(poll_interval=0.1)
     except KeyboardInterrupt:

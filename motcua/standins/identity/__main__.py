@@ -14,12 +14,13 @@ from __future__ import annotations
 import argparse
 import hashlib
 import os
-import signal
 import sys
 import tempfile
 from pathlib import Path
 from socketserver import ThreadingMixIn
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+
+from motcua.standins.serving import run
 
 CALLBACK_PATH = "/dich-vu-cong/dang-nhap/ve/"
 DEFAULT_REDIRECT_URIS = (f"http://127.0.0.1:8000{CALLBACK_PATH}", f"http://localhost:8000{CALLBACK_PATH}",
@@ -133,19 +134,7 @@ def main(argv: list[str] | None = None) -> int:
     register_client(args.client_id, args.client_secret or args.token,
                     args.redirect_uris or list(DEFAULT_REDIRECT_URIS))
     server.set_app(get_wsgi_application())
-
-    def stop(signum, frame):
-        raise SystemExit(0)
-
-    signal.signal(signal.SIGTERM, stop)
-    print(f"listening on {url}", flush=True)
-    try:
-        server.serve_forever(poll_interval=0.1)
-    except KeyboardInterrupt:
-        pass
-    finally:
-        server.server_close()
-    return 0
+    return run(server, url)
 
 
 if __name__ == "__main__":

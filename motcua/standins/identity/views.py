@@ -25,6 +25,7 @@ from oauth2_provider.models import (
     get_refresh_token_model,
 )
 
+from motcua.standins.base import down_seconds
 from motcua.standins.identity.faults import FAULTS, Invalid, validate
 from motcua.standins.identity.people.models import Person
 from motcua.standins.identity.population import DEMO_PASSWORD
@@ -72,18 +73,12 @@ def _control(method: str):
 
 @_control("POST")
 def control_faults(request, payload):
-    return JsonResponse({"faults_pending": FAULTS.add(validate(payload))})
+    return JsonResponse({"faults_pending": FAULTS.add_faults(validate(payload))})
 
 
 @_control("POST")
 def control_down(request, payload):
-    payload = payload or {}
-    if isinstance(payload, dict) and payload.get("until") == "clear":
-        FAULTS.set_down(None)
-    elif isinstance(payload, dict) and isinstance(payload.get("seconds"), int | float) and payload["seconds"] >= 0:
-        FAULTS.set_down(float(payload["seconds"]))
-    else:
-        raise Invalid('down: phải là {"seconds": s} hoặc {"until": "clear"}')
+    FAULTS.set_down(down_seconds(payload or {}))
     return JsonResponse({"down": True})
 
 
