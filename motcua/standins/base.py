@@ -86,10 +86,8 @@ def check_fault(where: str, fault: dict, kinds: tuple[str, ...], *, forever: boo
     if fault.get("kind") not in kinds:
         raise Invalid(f"{where}.kind: phải là một trong {', '.join(kinds)}")
     times = fault.setdefault("times", 1)
-    if forever and not (is_int(times) and (times >= 1 or times == -1)):
-        raise Invalid(f"{where}.times: phải là số nguyên ≥ 1, hoặc -1 (đến khi xóa)")
-    if not forever and not (is_int(times) and times >= 1):
-        raise Invalid(f"{where}.times: phải là số nguyên ≥ 1")
+    if not (is_int(times) and (times >= 1 or (forever and times == -1))):
+        raise Invalid(f"{where}.times: phải là số nguyên ≥ 1" + (", hoặc -1 (đến khi xóa)" if forever else ""))
     if "rate" in fault and not (isinstance(fault["rate"], int | float) and not isinstance(fault["rate"], bool)
                                 and 0 < fault["rate"] <= 1):
         raise Invalid(f"{where}.rate: phải là xác suất trong (0, 1]")

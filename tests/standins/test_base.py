@@ -62,6 +62,7 @@ def test_faults_are_taken_in_order_by_path_and_exact_skips_the_star():
     ({"kind": "status"}, "faults[0].status"),
     ({"kind": "slow"}, "faults[0].seconds"),
     ({"kind": "down", "times": 0}, "faults[0].times"),
+    ({"kind": "down", "times": True}, "faults[0].times"),
     ({"kind": "down", "rate": 1.5}, "faults[0].rate"),
     ({"kind": "down", "path": "/x"}, "faults[0].path"),
     ([{"kind": "down"}, "down"], "faults[1]"),
@@ -72,6 +73,9 @@ def test_a_fault_is_checked_the_same_way_on_every_stand_in(payload, why):
                 for w, f in base.fault_items(payload)]
 
     assert check({"kind": "down"}) == [{"kind": "down", "times": 1, "path": "/a"}]
+    assert base.check_fault("f", {"kind": "down", "times": -1}, ("down",))["times"] == -1  # until cleared...
+    with pytest.raises(base.Invalid, match=r"^f\.times: phải là số nguyên ≥ 1$"):  # ...unless not allowed (sms)
+        base.check_fault("f", {"kind": "down", "times": -1}, ("down",), forever=False)
     with pytest.raises(base.Invalid, match="^" + re.escape(why)):
         check(payload)
 
