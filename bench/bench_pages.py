@@ -16,6 +16,11 @@ Each page is requested once to warm up (the live index is built on first use, ea
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/pgfast2m MOTCUA_VAR_DIR=/tmp/pgfast-var \\
         .venv/bin/python bench/bench_pages.py [--repeat 20] [--json]
+
+With --links, instead: for a week, a month, a year (each ending today) and a month a year ago, one
+drill-down opened before the period's index, then the index page /chi-so/ of the period and every
+drill-down it links to (22 indicators × all/counted, for the period and the one it is compared with:
+88 links), each requested once, as a leader clicks them.
 """
 
 import argparse
@@ -73,11 +78,45 @@ def measure(client, url: str, repeat: int) -> dict:
             "max_ms": round(times[-1], 1), "queries": len(connection.queries)}
 
 
+def linked_drilldowns(client, periods: dict) -> dict:
+    """Each period's index page, then every drill-down link on it once (what a leader clicks)."""
+    import re
+
+    found, every = {}, []
+    for name, (start, end) in periods.items():
+        # A drill-down opened before its period's index (a bookmark): it judges the period's rows itself.
+        started = time.perf_counter()
+        cold = client.get(f"/chi-so/chi-tieu/2.1/?tu_ngay={start.isoformat()}&den_ngay={end.isoformat()}")
+        cold_ms = round((time.perf_counter() - started) * 1000, 1)
+        assert cold.status_code == 200, (name, cold.status_code)
+        page = client.get(f"/chi-so/?ky=range&tu_ngay={start.isoformat()}&den_ngay={end.isoformat()}")
+        assert page.status_code == 200, (name, page.status_code)
+        links = sorted(set(re.findall(r'href="(/chi-so/chi-tieu/[^"]+)"', page.content.decode())))
+        times = []
+        for link in links:
+            started = time.perf_counter()
+            response = client.get(link.replace("&amp;", "&"))
+            times.append((time.perf_counter() - started) * 1000)
+            assert response.status_code == 200, (link, response.status_code)
+        every += times
+        times.sort()
+        found[name] = {"before_the_index_ms": cold_ms, "links": len(links), "p50_ms": round(statistics.median(times), 1),
+                       "p95_ms": round(times[int(round(0.95 * (len(times) - 1)))], 1), "max_ms": round(times[-1], 1)}
+    every.sort()
+    found["all"] = {"links": len(every), "p50_ms": round(statistics.median(every), 1),
+                    "p95_ms": round(every[int(round(0.95 * (len(every) - 1)))], 1), "max_ms": round(every[-1], 1)}
+    return found
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--repeat", type=int, default=20)
     parser.add_argument("--only", help="measure only the pages whose name contains this")
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--links", action="store_true",
+                        help="instead: every drill-down linked from /chi-so/ for a week, a month, a year and a past "
+                             "month, each requested once after the index page of its period (p50/p95/max over all), "
+                             "and one opened before it")
     args = parser.parse_args()
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "motcua.settings")
     import django
@@ -120,6 +159,13 @@ def main():
         ("drill-down 2.1, year", as_monitor, drill(365)),
         ("drill-down 2.1, year, page 100", as_monitor, drill(365) + "&trang=100"),
     ]
+    if args.links:
+        periods = {"week": (today - timedelta(days=6), today), "month": (today - timedelta(days=29), today),
+                   "year": (today - timedelta(days=364), today),
+                   "past month": (today.replace(year=today.year - 1, day=1), today.replace(year=today.year - 1, day=28))}
+        report = linked_drilldowns(as_monitor, periods)
+        print(json.dumps(report, indent=2) if args.json else "\n".join(f"{k}: {v}" for k, v in report.items()))
+        return
     results = {}
     for name, client, url in pages:
         if args.only and args.only not in name:

@@ -120,7 +120,8 @@ class Catalog:
         self.subtree = [np.flatnonzero(self.ancestors[u]) for u in range(self.n_units)]
 
         feedback = list(FeedbackRow.objects.order_by("position", "id").values_list(
-            "unit_id", "received_at", "refused_at", "answered_at", "rating", "raised_again"))
+            "unit_id", "received_at", "refused_at", "answered_at", "rating", "raised_again", "id"))
+        self.feedback_ids = np.array([f[6] for f in feedback], dtype=np.int64)  # the reference's order
         self.feedback_unit = np.array([self.unit_position[f[0]] for f in feedback], dtype=np.int64)
         self.feedback_received = np.array([ticks_of(f[1]) for f in feedback], dtype=np.int64)
         self.feedback_refused = np.array([ticks_of(f[2]) for f in feedback], dtype=np.int64)

@@ -52,7 +52,7 @@ logger = logging.getLogger(__name__)
 
 COMPACT_AT = 50_000
 ANSWERS_KEPT = 64  # index answers kept per process (a few KB each), for repeated requests with no change
-TALLIES_KEPT = 4  # periods whose counts are kept current (about 25 bytes per row: 27 MB for a year at 2 M)
+TALLIES_KEPT = 6  # periods whose counts are kept current (about 25 bytes per row: 27 MB for a year at 2 M)
 CHANNEL_NAMES = {1: "in_person", 2: "online", 3: "postal"}
 
 
@@ -358,6 +358,25 @@ class LiveIndex:
                                                   np.concatenate([part.procedure_code for part in parts]))
         return numerators, denominators, periodtally.codes_present(presence)
 
+    def judged(self, p: columnar.PeriodTicks) -> list[tuple[columnar.Block, object, columnar.RowFacts, object]]:
+        """(block, rows, facts, by_id) of every segment of rows that can count in the period (replaced rows,
+        in the void unit, included: callers leave them out): the main block's from the period's kept tally
+        when there is one, so a drill-down after the index does not judge a year's rows again; `by_id`, when
+        known, the positions in `rows` in id order. Under the lock."""
+        tally = self._tally(p)
+        if tally is None:
+            block_rows, carried = columnar.period_rows(self.main, p.start, p.t, p.end)
+            found = [(self.main, rows, columnar.row_facts(self.main, rows, p, self.catalog), None)
+                     for rows in (block_rows, carried)]
+        else:
+            found = [(self.main, tally.rows, tally.facts(), tally.by_id)]
+        return [*found, (self.loose, slice(0, len(self.loose)), self._loose_facts(p), None)]
+
+    def selectors(self, rules: str, kind: str) -> _Selectors:
+        """What each facts tuple of `kind` ("dossier" or "feedback") contributes under the rule set (the
+        patterns the index counts)."""
+        return self._selector(cached_ruleset(rules), kind, {"dossier": DossierFacts, "feedback": FeedbackFacts}[kind])
+
     def _tally(self, p: columnar.PeriodTicks) -> periodtally.PeriodTally | None:
         """The kept counts of the period, brought to p.t; None for a period that has not started (its rows
         grow with t) or without procedures."""
@@ -437,7 +456,7 @@ class LiveIndex:
         catalog = self.catalog
         own_n, own_d = dossier_n[:-1].copy(), dossier_d[:-1].copy()  # the void unit counts nowhere
 
-        feedback = self._feedback_keys(p)
+        feedback = self.feedback_keys(p)
         if len(feedback):
             n, d = self._selector(ruleset, "feedback", FeedbackFacts).count(
                 catalog.feedback_unit, feedback, np.ones(len(feedback)), catalog.n_units)
@@ -451,7 +470,7 @@ class LiveIndex:
             own_d += d
         return own_n, own_d
 
-    def _feedback_keys(self, p: columnar.PeriodTicks) -> np.ndarray:
+    def feedback_keys(self, p: columnar.PeriodTicks) -> np.ndarray:
         """`compute.feedback_facts` of every item, packed (bit i = field i of FeedbackFacts)."""
         c = self.catalog
         t = p.t

@@ -19,22 +19,21 @@ from datetime import date, datetime
 import numpy as np
 from django.db.models import Q
 
-from motcua.catalog.models import Procedure as ProcedureRow
 from motcua.dossiers.models import Dossier as DossierRow
-from motcua.indicators import from_db, live, livelists
+from motcua.feedback.models import Feedback as FeedbackRow
+from motcua.indicators import columnar, from_db, live, livelists
 from motcua.indicators import records as rec
-from motcua.indicators.compute import UnitTree
+from motcua.indicators.compute import feedback_facts
 from motcua.indicators.facts import dossier_facts
 from motcua.indicators.members import Member, dossier_scope, members
 from motcua.indicators.rules import DEFAULT_RULESET, IndicatorRule, RuleSet
 from motcua.lib.periods import Period
-from motcua.units.calendars import CalendarBook
-from motcua.units.models import Unit as UnitRow
 
 
 @dataclass(frozen=True)
-class DossierPopulation:
-    """One dossier indicator's population for a unit and a period: ids sorted, with their counted flags."""
+class PagedPopulation:
+    """One dossier or feedback indicator's population for a unit and a period: ids in the reference's
+    order (dossiers by id, feedback by position), with their counted flags."""
 
     ruleset: RuleSet
     rule: IndicatorRule
@@ -43,9 +42,11 @@ class DossierPopulation:
     ids: np.ndarray
     counted: np.ndarray
     scope: Q  # a superset of the population's rows, to intersect with a user's scoping queryset
-    unit_rows: tuple
+    catalog: columnar.Catalog  # the live index's small tables: unit codes, calendars, procedures
 
-    kind = "dossier"
+    @property
+    def kind(self) -> str:
+        return self.rule.kind
 
     @property
     def numerator(self) -> int:
@@ -69,41 +70,59 @@ class DossierPopulation:
         wanted = [int(pk) for pk in ids]
         if not wanted:
             return []
-        unit_codes = {u.id: u.code for u in self.unit_rows}
-        procedures = list(ProcedureRow.objects.order_by("position", "id"))
-        procedure_codes = {p.id: p.code for p in procedures}
-        records = {p.code: from_db.procedure_record(p) for p in procedures}
-        calendars = CalendarBook(list(self.unit_rows))
-        rows = dict(from_db.dossier_records(DossierRow.objects.filter(pk__in=wanted), unit_codes, procedure_codes))
-        where = np.searchsorted(self.ids, np.array(wanted, dtype=np.int64))
+        c = self.catalog
+        unit_codes = {pk: unit.code for pk, unit in zip(c.unit_ids, c.units, strict=True)}
+        if self.kind == "feedback":
+            rows = {row.pk: from_db.feedback_record(row, unit_codes) for row in FeedbackRow.objects.filter(pk__in=wanted)}
+            judge = lambda item: feedback_facts(item, self.period, c.calendar_for(item.unit))  # noqa: E731
+        else:
+            records = {p.code: p for p in c.procedures}
+            rows = dict(from_db.dossier_records(DossierRow.objects.filter(pk__in=wanted), unit_codes,
+                                                dict(zip(c.procedure_ids, c.procedure_codes, strict=True))))
+            judge = lambda d: dossier_facts(d, records[d.procedure], self.period, c.calendar_for(d.unit))  # noqa: E731
+        at = {pk: i for i, pk in enumerate(self.ids.tolist())} if self.kind == "feedback" else None
+        where = (np.searchsorted(self.ids, np.array(wanted, dtype=np.int64)).tolist() if at is None
+                 else [at[pk] for pk in wanted])  # dossiers are sorted by id; feedback items are not
         found = []
-        for pk, at in zip(wanted, where.tolist(), strict=True):
-            d = rows.get(pk)
-            if d is None:  # deleted since the population was read
+        for pk, i in zip(wanted, where, strict=True):
+            item = rows.get(pk)
+            if item is None:  # deleted since the population was read
                 continue
-            facts = dossier_facts(d, records[d.procedure], self.period, calendars.for_unit(d.unit))
-            found.append(Member(d.code, bool(self.counted[at]), d, facts, pk))
+            found.append(Member(item.code, bool(self.counted[i]), item, judge(item), pk))
         return found
 
 
 def dossier_population(indicator_id: str, unit_code: str | None, date_from: date, date_to: date,
-                       rules: str = DEFAULT_RULESET, now: datetime | None = None) -> DossierPopulation:
+                       rules: str = DEFAULT_RULESET, now: datetime | None = None) -> PagedPopulation:
     """The population of a dossier indicator (`members.members`'s items, as ids).
 
     Raises `KeyError` for an unknown indicator, `ValueError` for an unknown unit, an inverted period or an
     indicator whose items are not dossiers, and `rules.RuleSetError` for an unknown rule set.
     """
+    return _population(livelists.population, indicator_id, unit_code, date_from, date_to, rules, now)
+
+
+def feedback_population(indicator_id: str, unit_code: str | None, date_from: date, date_to: date,
+                        rules: str = DEFAULT_RULESET, now: datetime | None = None) -> PagedPopulation:
+    """The population of a feedback indicator, as `dossier_population` (the items of every unit under
+    the province are thousands: read one page at a time, not judged all in Python per request)."""
+    return _population(livelists.feedback_population, indicator_id, unit_code, date_from, date_to, rules, now)
+
+
+def _population(find, indicator_id, unit_code, date_from, date_to, rules, now) -> PagedPopulation:
     ruleset = live.cached_ruleset(rules)
     rule = ruleset.indicator(indicator_id)
     period = Period.of(date_from, date_to, now)
-    unit_rows = tuple(UnitRow.objects.select_related("parent").order_by("position", "id"))
-    tree = UnitTree(from_db.unit_records(unit_rows))
+    ids, counted = find(indicator_id, date_from, date_to, unit_code, rules, now=period.t)
+    catalog = live.engine().catalog  # read with the ids: the units and calendars they were judged by
+    tree = catalog.tree
     asked = tree.root if unit_code is None else tree.get(unit_code)
-    ids, counted = livelists.population(indicator_id, date_from, date_to, unit_code, rules, now=period.t)
-    subtree = {u.code for u in tree.units if asked.code in tree.chain(u.code)}
-    unit_ids = sorted(u.id for u in unit_rows if u.code in subtree)
-    return DossierPopulation(ruleset=ruleset, rule=rule, unit=asked, period=period, ids=ids, counted=counted,
-                             scope=dossier_scope(period, unit_ids), unit_rows=unit_rows)
+    unit_ids = sorted(pk for pk, unit in zip(catalog.unit_ids, catalog.units, strict=True)
+                      if asked.code in tree.chain(unit.code))
+    scope = (dossier_scope(period, unit_ids) if rule.kind == "dossier"
+             else Q(unit_id__in=unit_ids, received_at__lte=period.t))
+    return PagedPopulation(ruleset=ruleset, rule=rule, unit=asked, period=period, ids=ids, counted=counted,
+                           scope=scope, catalog=catalog)
 
 
 def procedure_members(indicator_id: str, unit_code: str | None, date_from: date, date_to: date,

@@ -87,6 +87,7 @@ class PeriodTally:
                                            main.procedure[self.rows], self.code)
         self.own = codes_present(self.presence)
         self._sums: dict[int, tuple] = {}  # id(selectors) -> (selectors, numerators, denominators)
+        self._by_id: np.ndarray | None = None
 
     def serves(self, main, catalog, p: columnar.PeriodTicks) -> bool:
         """Whether this tally can answer `p` (same columns, same period, t not earlier)."""
@@ -138,6 +139,20 @@ class PeriodTally:
             came_n, came_d = unit_sums(selectors, self.ranks, new_unit, new_cell.astype(np.int64), units)
             numerators += came_n - gone_n
             denominators += came_d - gone_d
+
+    def by_id(self) -> np.ndarray:
+        """Positions in `self.rows` in the order of the rows' dossier ids (made on first use: the drill-downs
+        list a population in id order)."""
+        if self._by_id is None:
+            self._by_id = np.argsort(self.main.id[self.rows], kind="stable").astype(np.int32)
+        return self._by_id
+
+    def facts(self) -> columnar.RowFacts:
+        """The kept judgements of the rows (`self.rows` of the main block) as `columnar.row_facts` gives them."""
+        rows = self.rows
+        return columnar.RowFacts(unit=self.unit, procedure=self.main.procedure[rows], static=self.main.static_key[rows],
+                                 rank=(self.cell // columnar.DYNAMIC_BITS).astype(np.int32),
+                                 dynamic=(self.cell % columnar.DYNAMIC_BITS).astype(np.uint16), procedure_code=self.code)
 
     def sums(self, selectors) -> tuple[np.ndarray, np.ndarray]:
         """Each unit's numerators and denominators under `selectors`' rule set ((units + 1) × indicators)."""

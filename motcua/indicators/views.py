@@ -22,7 +22,7 @@ from motcua.indicators.forms import ALL, COUNTED, NOT_COUNTED, IndexQueryForm, M
 from motcua.indicators.labels import selector_labels
 from motcua.indicators.live import cached_ruleset
 from motcua.indicators.members import members
-from motcua.indicators.pagedmembers import dossier_population, procedure_members
+from motcua.indicators.pagedmembers import dossier_population, feedback_population, procedure_members
 from motcua.indicators.rules import load_ruleset
 from motcua.indicators.service import index_json
 from motcua.lib import periods
@@ -169,8 +169,8 @@ def indicator_members(request, indicator_id: str):
         rule = cached_ruleset(query.rules).indicator(indicator_id)
     except KeyError:
         raise Http404 from None
-    if rule.kind == "dossier":
-        result, page, hidden = _dossier_page(request, indicator_id, query)
+    if rule.kind in ("dossier", "feedback"):
+        result, page, hidden = _paged(request, indicator_id, query)
     else:
         result, page, hidden = _small_page(request, indicator_id, query)
     details = _details(result.kind, page)
@@ -187,16 +187,19 @@ def indicator_members(request, indicator_id: str):
     })
 
 
-def _dossier_page(request, indicator_id: str, query):
-    """A dossier population paged through the live index: only the page's rows are read and built."""
-    result = dossier_population(indicator_id, query.unit_code, query.date_from, query.date_to, query.rules)
+def _paged(request, indicator_id: str, query):
+    """A dossier or feedback population paged through the live index: only the page's rows are read and built."""
+    dossiers = cached_ruleset(query.rules).indicator(indicator_id).kind == "dossier"
+    find = dossier_population if dossiers else feedback_population
+    result = find(indicator_id, query.unit_code, query.date_from, query.date_to, query.rules)
     if query.show == ALL:
         shown = np.ones(len(result.ids), dtype=bool)
     else:
         shown = result.counted == (query.show == COUNTED)
     hidden = 0
     if role_of(request.user) not in access.SEES_EVERYTHING:
-        visible = result.visible(access.dossiers_visible_to(request.user))
+        visible = result.visible(access.dossiers_visible_to(request.user) if dossiers
+                                 else access.feedback_visible_to(request.user))
         hidden = int(np.count_nonzero(~visible))
         shown &= visible
     page = Paginator(result.ids[shown], PAGE_SIZE).get_page(query.page)
@@ -205,7 +208,7 @@ def _dossier_page(request, indicator_id: str, query):
 
 
 def _small_page(request, indicator_id: str, query):
-    """Procedures, feedback items and communes: few enough to list by the plain reference."""
+    """Procedures and communes: few enough to list by the plain reference."""
     find = procedure_members if cached_ruleset(query.rules).indicator(indicator_id).kind == "procedure" else members
     result = find(indicator_id, query.unit_code, query.date_from, query.date_to, query.rules)
     visible = _visible_pks(request, result)

@@ -2,7 +2,7 @@
 
 Units, procedures, authority, feedback and calendars are small (a country has a few thousand units and
 procedures); they are read whole with pyarrow into the arrays that the live engine's procedure, feedback
-and commune code reads (`live.LiveIndex._procedure_counts`, `_feedback_keys`), so those indicators are
+and commune code reads (`live.LiveIndex._procedure_counts`, `feedback_keys`), so those indicators are
 computed by that code. Whole-day rules come precomputed from the export (`layout`).
 """
 

@@ -10,7 +10,7 @@ import pytest
 from motcua.dossiers.lifecycle import TransitionError, allowed_actions, transition
 from motcua.dossiers.models import Dossier
 from motcua.indicators.members import members
-from motcua.indicators.pagedmembers import dossier_population
+from motcua.indicators.pagedmembers import dossier_population, feedback_population
 from motcua.indicators.rules import available_rulesets, load_ruleset
 from motcua.interchange.importer import import_folder
 
@@ -23,11 +23,13 @@ def by_id(result):
     return sorted((m.pk, m.counted) for m in result.items)
 
 
-def same_items(indicator_id, unit_code, date_from, date_to, now, rules):
+def same_items(indicator_id, unit_code, date_from, date_to, now, rules, find=dossier_population):
     reference = members(indicator_id, unit_code, date_from, date_to, rules=rules, now=now)
-    paged = dossier_population(indicator_id, unit_code, date_from, date_to, rules=rules, now=now)
+    paged = find(indicator_id, unit_code, date_from, date_to, rules=rules, now=now)
     expected = by_id(reference)
-    assert list(zip(paged.ids.tolist(), paged.counted.tolist(), strict=True)) == expected, (indicator_id, unit_code)
+    if find is feedback_population:  # listed in the reference's order (position, id), not by id
+        assert paged.ids.tolist() == [m.pk for m in reference.items]
+    assert sorted(zip(paged.ids.tolist(), paged.counted.tolist(), strict=True)) == expected, (indicator_id, unit_code)
     assert (paged.numerator, paged.denominator) == (reference.numerator, reference.denominator)
     # Pages of 7: the rows built for each page are the reference's, item for item.
     keyed = {m.pk: m for m in reference.items}
@@ -97,3 +99,20 @@ def test_procedure_indicators_from_the_live_index_list_the_reference_items(tmp_p
                 (m.key, m.counted, m.facts) for m in reference.items], (indicator_id, unit, date_from, date_to)
             counted += reference.numerator
     assert counted > 0, "no procedure was ever counted: the comparison would prove little"
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_feedback_indicators_paged_through_the_live_index_list_the_reference_items(tmp_path, seed):
+    import_folder(randomdb.folder(tmp_path / "in", seed))
+    rnd = random.Random(seed)
+    rules = rnd.choice(available_rulesets())
+    indicators = [rule.id for rule in load_ruleset(rules).indicators if rule.kind == "feedback"]
+    units = [None, *sorted(Dossier.objects.values_list("unit__code", flat=True).distinct())[:3]]
+    listed = 0
+    for date_from, date_to, now in randomdb.periods(seed, count=4):
+        for indicator_id in indicators:
+            listed += same_items(indicator_id, rnd.choice(units), date_from, date_to, now, rules,
+                                 find=feedback_population)
+    assert listed > 0, "every feedback population was empty: the comparison would prove nothing"
+    with pytest.raises(ValueError):
+        feedback_population("2.1", None, *randomdb.periods(seed)[0][:2])
