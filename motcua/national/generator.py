@@ -237,7 +237,7 @@ def _province(folder: Path, province, wards, n: int, year: int, rnd: np.random.G
         "ended_at": _ticks_to_timestamps(ended_at), "synced_at": _ticks_to_timestamps(synced),
         "fee_vnd": fee, "paid_online_at": _ticks_to_timestamps(paid), "digitized": booleans["digitized"],
         "e_result": pa.StructArray.from_arrays(
-            [pa.array(np.char.add("KQ-", ids.astype(str))), _ticks_to_timestamps(e_issued)],
+            [_one_chunk(pa.array(np.char.add("KQ-", ids.astype(str)))), _one_chunk(_ticks_to_timestamps(e_issued))],
             names=["code", "issued_at"], mask=pa.array(~has_e)),
         **{name: booleans[name] for name in ("reused_data", "from_data_store", "result_to_data_store",
                                              "citizen_data")},
@@ -249,6 +249,12 @@ def _province(folder: Path, province, wards, n: int, year: int, rnd: np.random.G
     L.write_manifest(folder, {"units": catalog.n_units, "procedures": catalog.n_procedures,
                               "authority": len(authority), "dossiers": n, "feedback": feedback})
     return n
+
+
+def _one_chunk(values):
+    """An Array: pyarrow converts a big numpy string array (a province of millions) in chunks, which a
+    StructArray does not take."""
+    return values.combine_chunks() if isinstance(values, pa.ChunkedArray) else values
 
 
 def _feedback(folder: Path, catalog: GeneratedCatalog, rnd, year: int, start: int, stop: int, n: int) -> int:
