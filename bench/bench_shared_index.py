@@ -208,6 +208,8 @@ def served(args, env, workers: int, port: int) -> dict:
             _get(url)
         times = [_get(url)[0] for _ in range(args.runs)]
         result["year_http"] = percentiles(times)
+        if args.concurrency:
+            result["concurrent"] = _concurrent(port, args.concurrency, args.concurrent_seconds)
         pids = _workers(server.pid)
         result["memory"] = {str(pid): _memory(pid) for pid in pids}
         result["pss_total_mb"] = round(sum(m["pss_mb"] for m in result["memory"].values()), 1)
@@ -239,6 +241,38 @@ def served(args, env, workers: int, port: int) -> dict:
         log.close()
 
 
+def _concurrent(port: int, connections: int, seconds: float) -> dict:
+    """`connections` clients asking, back to back for `seconds`, the index of the current year (t = now: each
+    answer is computed, none served from the answer cache) and of the last week: answers/s and latency."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    today = date.today()
+    urls = [f"http://127.0.0.1:{port}/api/v1/index?from={today.year}-01-01&to={today.year}-12-31",
+            f"http://127.0.0.1:{port}/api/v1/index?from={today.fromordinal(today.toordinal() - 6)}&to={today}"]
+    found = {}
+    for url in urls:
+        deadline = time.perf_counter() + seconds
+
+        def client(_, url=url, deadline=deadline):
+            times, failed = [], 0
+            while time.perf_counter() < deadline:
+                try:
+                    times.append(_get(url)[0])
+                except OSError:
+                    failed += 1
+            return times, failed
+
+        started = time.perf_counter()
+        with ThreadPoolExecutor(connections) as pool:
+            answers = list(pool.map(client, range(connections)))
+        elapsed = time.perf_counter() - started
+        times = [t for part, _ in answers for t in part]
+        found["year" if "12-31" in url else "week"] = {
+            "connections": connections, "answers_per_s": round(len(times) / elapsed, 1),
+            "failed": sum(f for _, f in answers), **percentiles(times)}
+    return found
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--database-url", required=True)
@@ -247,6 +281,9 @@ def main():
     parser.add_argument("--runs", type=int, default=30)
     parser.add_argument("--port", type=int, default=8766)
     parser.add_argument("--json", help="also write the results to this file")
+    parser.add_argument("--concurrency", type=int, default=0,
+                        help="also: this many clients at once for --concurrent-seconds (the current year and week)")
+    parser.add_argument("--concurrent-seconds", type=float, default=20)
     args = parser.parse_args()
     var = Path(args.var_dir).resolve()
     shutil.rmtree(var / "index", ignore_errors=True)

@@ -52,7 +52,7 @@ logger = logging.getLogger(__name__)
 
 COMPACT_AT = 50_000
 ANSWERS_KEPT = 64  # index answers kept per process (a few KB each), for repeated requests with no change
-TALLIES_KEPT = 6  # periods whose counts are kept current (about 25 bytes per row: 27 MB for a year at 2 M)
+TALLIES_KEPT = 6  # periods whose counts are kept current (about 21 bytes per row: 22 MB for a year at 2 M)
 CHANNEL_NAMES = {1: "in_person", 2: "online", 3: "postal"}
 
 

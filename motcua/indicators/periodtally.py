@@ -76,7 +76,8 @@ class PeriodTally:
         self.main, self.catalog, self.ranks = main, catalog, ranks
         self.start, self.end, self.t = p.start, p.end, p.t
         block_rows, carried = columnar.period_rows(main, p.start, p.t, p.end)
-        self.rows = np.concatenate([carried, np.arange(block_rows.start, block_rows.stop)]).astype(np.int64)
+        # Kept small (about 21 bytes a row): a year at 2,000,000 dossiers is a million rows in every worker.
+        self.rows = np.concatenate([carried, np.arange(block_rows.start, block_rows.stop)]).astype(np.int32)
         judged = columnar.row_facts(main, self.rows, p, catalog)
         self.unit = judged.unit.astype(np.int32)
         self.cell = (judged.rank.astype(np.int64) * columnar.DYNAMIC_BITS + judged.dynamic).astype(np.int32)
@@ -84,7 +85,7 @@ class PeriodTally:
         self.next = facts.next_change(main, self.rows, p.t)
         self.voided_seen = voided_seen
         self.presence = procedure_presence(catalog.n_units, catalog.n_procedures, self.unit,
-                                           main.procedure[self.rows], self.code)
+                                           main.procedure[self.rows], self.code).astype(np.int32)
         self.own = codes_present(self.presence)
         self._sums: dict[int, tuple] = {}  # id(selectors) -> (selectors, numerators, denominators)
         self._by_id: np.ndarray | None = None
