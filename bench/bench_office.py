@@ -24,6 +24,8 @@ SQL afterwards, and faults during the load (a web worker killed, PostgreSQL rest
    exactly once (lost, doubled), claims without an answer committed or not, and no dossier the officers
    touched is half written (events = version + 1, statuses chained, stamp, portal item).
 
+Needs locust, in the `bench` extra: `.venv/bin/pip install -e '.[bench]'`.
+
     python bench/bench_office.py [--users 8] [--run-time 90s] [--workers 5] [--wait 0,0]
                                  [--pg postgres://postgres@127.0.0.1:5432] [--source motcua_2m] [--keep]
                                  [--fault kill-worker|restart-pg --fault-at 40 --pg-data /tmp/load-pg] [--json]
