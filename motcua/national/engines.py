@@ -108,8 +108,9 @@ class SparkRunner:
         # Temporary views belong to the session: named again before each query, for these folders.
         self.dossiers.createOrReplaceTempView("dossiers")
         self.waits.createOrReplaceTempView("dossier_waits")
-        rows = self.spark.sql(sql).collect()
-        return [np.array([row[name] for row in rows], dtype=np.int64) for name in names]
+        # As Arrow columns, not Row objects: millions of (unit, facts) cells at national scale.
+        table = self.spark.sql(sql).toArrow()
+        return [table.column(name).to_numpy().astype(np.int64) for name in names]
 
 
 RUNNERS = {"duckdb": DuckDBRunner, "spark": SparkRunner}
