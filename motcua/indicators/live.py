@@ -255,11 +255,22 @@ class LiveIndex:
         """The rows' procedure positions and procedure-derived bits for `catalog` (rows numbered by
         `old_ids`). Columns are written only where they change: a mapped snapshot's pages stay shared
         when an edit (a feedback item, a procedure's name) changes nothing in them."""
+        main_changed = False
         for block in (self.main, self.loose):
+            changed = False
             if len(block) and len(old_ids):
-                _write_changed(block.procedure, catalog.procedure_position[old_ids[block.procedure]])
-                _write_changed(block.static_key, catalog.static_key(block.flags, block.procedure))
-            _write_changed(block.static_rank, self.ranks.assign(block.static_key))
+                changed |= _write_changed(block.procedure, catalog.procedure_position[old_ids[block.procedure]])
+                changed |= _write_changed(block.static_key, catalog.static_key(block.flags, block.procedure))
+            changed |= _write_changed(block.static_rank, self.ranks.assign(block.static_key))
+            main_changed |= changed and block is self.main
+        # A feedback item or a procedure's name changes nothing the kept counts hold: they carry on with the
+        # new catalog (feedback and the procedures' own facts are read from it at each query).
+        same_shape = (catalog.n_units, catalog.n_procedures) == (self.catalog.n_units, self.catalog.n_procedures)
+        if main_changed or not same_shape:
+            self._tallies.clear()
+        else:
+            for tally in self._tallies.values():
+                tally.adopt(self.catalog, catalog)
         self.catalog = catalog
         self.version += 1
 
@@ -587,10 +598,12 @@ def _give_back_memory() -> None:
         trim(0)
 
 
-def _write_changed(column: np.ndarray, values: np.ndarray) -> None:
+def _write_changed(column: np.ndarray, values: np.ndarray) -> bool:
+    """Write `values` where they differ from `column`; whether any did."""
     changed = np.flatnonzero(column != values)
     if len(changed):
         column[changed] = values[changed]
+    return bool(len(changed))
 
 
 _engine: LiveIndex | None = None

@@ -90,6 +90,12 @@ class PeriodTally:
         self._sums: dict[int, tuple] = {}  # id(selectors) -> (selectors, numerators, denominators)
         self._by_id: np.ndarray | None = None
 
+    def adopt(self, old: columnar.Catalog, new: columnar.Catalog) -> None:
+        """Carry on with `new`, a catalog that changed nothing in the rows' columns (same units and
+        procedures): what the rows were judged by is the same."""
+        if self.catalog is old:
+            self.catalog = new
+
     def serves(self, main, catalog, p: columnar.PeriodTicks) -> bool:
         """Whether this tally can answer `p` (same columns, same period, t not earlier)."""
         return (main is self.main and catalog is self.catalog and p.start == self.start and p.end == self.end

@@ -81,3 +81,30 @@ def test_a_period_not_yet_started_is_counted_plainly(tmp_path):
     result = service.index_json(later, later + timedelta(days=6), now=now)
     assert result == service.index_json(later, later + timedelta(days=6), now=now, from_scratch=True)
     assert not live.engine()._tallies
+
+
+def test_a_catalog_edit_that_changes_no_row_keeps_the_counts_and_one_that_does_not(tmp_path):
+    """A procedure's name or publication date changes nothing in the rows: the kept counts carry on with the
+    new catalog; its written result changes the rows' static facts: the counts are made again. Both
+    answers equal the reference's."""
+    from motcua.catalog.models import Procedure
+
+    import_folder(randomdb.folder(tmp_path / "in", 2, dossiers=80))
+    now = datetime_of(columnar.ticks_of(randomdb.moment(random.Random(2), first=50, span=5)))
+    period = (randomdb.FIRST_DAY, randomdb.FIRST_DAY + timedelta(days=59))
+    engine = live.engine()
+
+    def same():
+        assert service.index_json(*period, now=now) == service.index_json(*period, now=now, from_scratch=True)
+        return next(iter(engine._tallies.values()))
+
+    kept = same()
+    procedure = Procedure.objects.order_by("code").first()
+    procedure.name += " (sửa tên)"
+    procedure.published_at = randomdb.FIRST_DAY
+    procedure.save()
+    assert same() is kept  # carried on
+    assert kept.catalog is engine.catalog
+    procedure.written_result = not procedure.written_result
+    procedure.save()
+    assert same() is not kept  # the rows' static facts changed: counted again
