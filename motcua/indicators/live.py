@@ -325,13 +325,14 @@ class LiveIndex:
     # -- queries --------------------------------------------------------------------------------------
 
     def _segments(self, p: columnar.PeriodTicks) -> list[columnar.RowFacts]:
+        return [facts for _, _, facts, _ in self._judged_plain(p)]
+
+    def _judged_plain(self, p: columnar.PeriodTicks) -> list[tuple[columnar.Block, object, columnar.RowFacts, None]]:
+        """`judged` with every row judged now."""
         block_rows, carried = columnar.period_rows(self.main, p.start, p.t, p.end)
-        parts = [columnar.row_facts(self.main, block_rows, p, self.catalog)]
-        if len(carried):
-            parts.append(columnar.row_facts(self.main, carried, p, self.catalog))
-        if len(self.loose):
-            parts.append(self._loose_facts(p))
-        return parts
+        return [*((self.main, rows, columnar.row_facts(self.main, rows, p, self.catalog), None)
+                  for rows in (block_rows, carried)),
+                (self.loose, slice(0, len(self.loose)), self._loose_facts(p), None)]
 
     def _loose_facts(self, p: columnar.PeriodTicks) -> columnar.RowFacts:
         return columnar.row_facts(self.loose, slice(0, len(self.loose)), p, self.catalog)
@@ -339,35 +340,41 @@ class LiveIndex:
     def _counted(self, selectors: _Selectors, p: columnar.PeriodTicks) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """Of the period's dossiers: each unit's numerators and denominators of the summed indicators
         ((units + 1) × indicators, the void unit last) and the procedure codes present per (unit,
-        procedure) (flat). The main block's come from the period's kept tally (`periodtally`), the loose
-        block's are counted now."""
+        procedure) (`procedure_codes`). The main block's come from the period's kept tally (`periodtally`),
+        the loose block's are counted now."""
         tally = self._tally(p)
         if tally is None:
             return self._counted_plain(selectors, p)
-        c = self.catalog
         numerators, denominators = tally.sums(selectors)
-        own = tally.own
-        if len(self.loose):
-            loose = self._loose_facts(p)
-            n, d = periodtally.unit_sums(selectors, self.ranks, loose.unit, _cells(loose), c.n_units + 1)
-            numerators, denominators = numerators + n, denominators + d
-            if c.n_procedures:
-                own = own.copy()
-                np.bitwise_or.at(own, loose.unit.astype(np.int64) * c.n_procedures + loose.procedure,
-                                 loose.procedure_code)
-        return numerators, denominators, own
+        if not len(self.loose):
+            return numerators, denominators, tally.own
+        loose = self._loose_facts(p)
+        n, d = periodtally.unit_sums(selectors, self.ranks, loose.unit, _cells(loose), self.catalog.n_units + 1)
+        return numerators + n, denominators + d, self._with_loose_codes(tally.own, loose)
 
     def _counted_plain(self, selectors: _Selectors, p: columnar.PeriodTicks) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """`_counted` by judging every row of the period now (the reference of the kept tallies)."""
-        c = self.catalog
         parts = self._segments(p)
-        unit = np.concatenate([part.unit for part in parts])
         numerators, denominators = periodtally.unit_sums(
-            selectors, self.ranks, unit, np.concatenate([_cells(part) for part in parts]), c.n_units + 1)
-        presence = periodtally.procedure_presence(c.n_units, c.n_procedures, unit,
-                                                  np.concatenate([part.procedure for part in parts]),
-                                                  np.concatenate([part.procedure_code for part in parts]))
-        return numerators, denominators, periodtally.codes_present(presence)
+            selectors, self.ranks, np.concatenate([part.unit for part in parts]),
+            np.concatenate([_cells(part) for part in parts]), self.catalog.n_units + 1)
+        return numerators, denominators, _codes_of(self.catalog, parts)
+
+    def procedure_codes(self, p: columnar.PeriodTicks) -> np.ndarray:
+        """Per (unit, procedure), flat ((units + 1) × procedures, the void unit last): the OR of the
+        procedure codes (`RowFacts.procedure_code`) of its rows that can count in the period. Under the lock."""
+        tally = self._tally(p)
+        if tally is None:
+            return _codes_of(self.catalog, self._segments(p))
+        return self._with_loose_codes(tally.own, self._loose_facts(p)) if len(self.loose) else tally.own
+
+    def _with_loose_codes(self, own: np.ndarray, loose: columnar.RowFacts) -> np.ndarray:
+        n_procedures = self.catalog.n_procedures
+        if not n_procedures:
+            return own
+        own = own.copy()
+        np.bitwise_or.at(own, loose.unit.astype(np.int64) * n_procedures + loose.procedure, loose.procedure_code)
+        return own
 
     def judged(self, p: columnar.PeriodTicks) -> list[tuple[columnar.Block, object, columnar.RowFacts, object]]:
         """(block, rows, facts, by_id) of every segment of rows that can count in the period (replaced rows,
@@ -376,12 +383,9 @@ class LiveIndex:
         known, the positions in `rows` in id order. Under the lock."""
         tally = self._tally(p)
         if tally is None:
-            block_rows, carried = columnar.period_rows(self.main, p.start, p.t, p.end)
-            found = [(self.main, rows, columnar.row_facts(self.main, rows, p, self.catalog), None)
-                     for rows in (block_rows, carried)]
-        else:
-            found = [(self.main, tally.rows, tally.facts(), tally.by_id)]
-        return [*found, (self.loose, slice(0, len(self.loose)), self._loose_facts(p), None)]
+            return self._judged_plain(p)
+        return [(self.main, tally.rows, tally.facts(), tally.by_id),
+                (self.loose, slice(0, len(self.loose)), self._loose_facts(p), None)]
 
     def selectors(self, rules: str, kind: str) -> _Selectors:
         """What each facts tuple of `kind` ("dossier" or "feedback") contributes under the rule set (the
@@ -390,7 +394,7 @@ class LiveIndex:
 
     def _tally(self, p: columnar.PeriodTicks) -> periodtally.PeriodTally | None:
         """The kept counts of the period, brought to p.t; None for a period that has not started (its rows
-        grow with t) or without procedures."""
+        grow with t)."""
         if p.t < p.start:
             return None
         key = (p.start, p.end)
@@ -575,6 +579,14 @@ class LiveIndex:
         named = {(c.procedure_codes[procedure], CHANNEL_NAMES[channel]): (total, n)
                  for (procedure, channel), (total, n) in totals.items()}
         return extras_object(asked.code, date_from, date_to, period, named, late, under_processing, not_synced)
+
+
+def _codes_of(catalog: columnar.Catalog, parts: list[columnar.RowFacts]) -> np.ndarray:
+    """`LiveIndex.procedure_codes` of judged rows."""
+    presence = periodtally.procedure_presence(
+        catalog.n_units, catalog.n_procedures, np.concatenate([part.unit for part in parts]),
+        np.concatenate([part.procedure for part in parts]), np.concatenate([part.procedure_code for part in parts]))
+    return periodtally.codes_present(presence)
 
 
 def _cells(part: columnar.RowFacts) -> np.ndarray:

@@ -21,7 +21,7 @@ from datetime import date, datetime
 
 import numpy as np
 
-from motcua.indicators import columnar, live, periodtally
+from motcua.indicators import columnar, live
 from motcua.indicators.rules import DEFAULT_RULESET
 from motcua.lib.periods import Period, local_date
 
@@ -163,17 +163,11 @@ def procedure_flags(date_from: date, date_to: date, unit_code: str | None = None
     province when None) and the period: whether the subtree received non-refused dossiers of it in the
     period, online ones, synced ones with a fee, paid online, with citizen data (`_DossierProcedureSets`'s
     order, `RowFacts.procedure_code`'s bits)."""
-    period = Period.of(date_from, date_to, now)
     engine = live.engine()
     with engine.lock:
         engine.refresh()
         c = engine.catalog
-        inside = _inside(c, unit_code)
-        presence = np.zeros(len(c.procedure_codes) * periodtally.PROCEDURE_CODES, dtype=np.int64)
-        for _, _, facts, _ in _segments(engine, period):
-            chosen = inside[facts.unit]
-            presence += np.bincount(facts.procedure[chosen].astype(np.int64) * periodtally.PROCEDURE_CODES
-                                    + facts.procedure_code[chosen], minlength=len(presence))
-        bits = periodtally.codes_present(presence)
+        own = engine.procedure_codes(columnar.PeriodTicks(Period.of(date_from, date_to, now)))
+        bits = np.bitwise_or.reduce(own.reshape(c.n_units + 1, c.n_procedures)[_inside(c, unit_code)], axis=0)
         codes = list(c.procedure_codes)
     return {code: tuple(bool((b >> i) & 1) for i in range(5)) for code, b in zip(codes, bits.tolist(), strict=True)}

@@ -161,8 +161,10 @@ def _dossier_members(context: _Context):
 def _procedure_members(context: _Context):
     """Procedures under the unit (authority rows of its subtree), with the flags of its dossiers."""
     known = context.dossier_flags
-    flags_of = (lambda code: known.get(code, (False,) * len(_DossierProcedureSets.NAMES))) if known is not None else None
-    if flags_of is None:
+    if known is not None:
+        none = (False,) * len(_DossierProcedureSets.NAMES)
+        flags_of = lambda code: known.get(code, none)  # noqa: E731
+    else:
         sets = _DossierProcedureSets()
         for _, d, facts in context.dossiers(received_only=True)[0]:
             if facts.received and not facts.refused:
@@ -179,8 +181,13 @@ def _procedure_members(context: _Context):
     return found, None
 
 
+def feedback_scope(period: Period, unit_ids: list[int]) -> Q:
+    """The feedback rows of the units that can belong to a feedback population at the period's t."""
+    return Q(unit_id__in=unit_ids, received_at__lte=period.t)
+
+
 def _feedback_members(context: _Context):
-    scope = Q(unit_id__in=context.unit_ids, received_at__lte=context.period.t)
+    scope = feedback_scope(context.period, context.unit_ids)
     found = []
     for row in FeedbackRow.objects.filter(scope).order_by("position", "id"):
         item = from_db.feedback_record(row, context.unit_codes)

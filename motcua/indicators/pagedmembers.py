@@ -1,13 +1,14 @@
-"""The drill-down of a dossier indicator a page at a time: the population from the live index, the rows of
-one page from the database.
+"""The drill-down of a dossier or feedback indicator a page at a time: the population from the live index,
+the rows of one page from the database.
 
 `members.members` is the plain reference: it loads every row of the unit's subtree that can belong to the
 period and judges each in Python, which takes seconds for a year of a province. Here the live index
 (`livelists.population`, the same facts and selectors as the index's numbers) gives the sorted ids of the
 population with each one's counted flag; only the page's rows are then read and built into the same
 `members.Member` items (the reference's records and facts), so a page costs its hundred rows whatever the
-period. Items are listed in id order, the order the dossiers were recorded in (docs/decisions.md,
-25/11/2026). `tests/indicators/test_paged_members.py` checks the items and flags against `members` on random
+period. Dossiers are listed in id order, the order they were recorded in (docs/decisions.md, 25/11/2026);
+feedback items in the reference's order (`livelists.feedback_population`). Procedure indicators keep the
+reference's list with each procedure's dossier flags from the index (`procedure_members`). `tests/indicators/test_paged_members.py` checks the items and flags against `members` on random
 records.
 """
 
@@ -25,7 +26,7 @@ from motcua.indicators import columnar, from_db, live, livelists
 from motcua.indicators import records as rec
 from motcua.indicators.compute import feedback_facts
 from motcua.indicators.facts import dossier_facts
-from motcua.indicators.members import Member, dossier_scope, members
+from motcua.indicators.members import Member, dossier_scope, feedback_scope, members
 from motcua.indicators.rules import DEFAULT_RULESET, IndicatorRule, RuleSet
 from motcua.lib.periods import Period
 
@@ -75,14 +76,14 @@ class PagedPopulation:
         if self.kind == "feedback":
             rows = {row.pk: from_db.feedback_record(row, unit_codes) for row in FeedbackRow.objects.filter(pk__in=wanted)}
             judge = lambda item: feedback_facts(item, self.period, c.calendar_for(item.unit))  # noqa: E731
+            position = {pk: i for i, pk in enumerate(self.ids.tolist())}  # listed by position: a few thousand
+            where = [position[pk] for pk in wanted]
         else:
             records = {p.code: p for p in c.procedures}
             rows = dict(from_db.dossier_records(DossierRow.objects.filter(pk__in=wanted), unit_codes,
                                                 dict(zip(c.procedure_ids, c.procedure_codes, strict=True))))
             judge = lambda d: dossier_facts(d, records[d.procedure], self.period, c.calendar_for(d.unit))  # noqa: E731
-        at = {pk: i for i, pk in enumerate(self.ids.tolist())} if self.kind == "feedback" else None
-        where = (np.searchsorted(self.ids, np.array(wanted, dtype=np.int64)).tolist() if at is None
-                 else [at[pk] for pk in wanted])  # dossiers are sorted by id; feedback items are not
+            where = np.searchsorted(self.ids, np.array(wanted, dtype=np.int64)).tolist()  # sorted by id
         found = []
         for pk, i in zip(wanted, where, strict=True):
             item = rows.get(pk)
@@ -119,8 +120,7 @@ def _population(find, indicator_id, unit_code, date_from, date_to, rules, now) -
     asked = tree.root if unit_code is None else tree.get(unit_code)
     unit_ids = sorted(pk for pk, unit in zip(catalog.unit_ids, catalog.units, strict=True)
                       if asked.code in tree.chain(unit.code))
-    scope = (dossier_scope(period, unit_ids) if rule.kind == "dossier"
-             else Q(unit_id__in=unit_ids, received_at__lte=period.t))
+    scope = (dossier_scope if rule.kind == "dossier" else feedback_scope)(period, unit_ids)
     return PagedPopulation(ruleset=ruleset, rule=rule, unit=asked, period=period, ids=ids, counted=counted,
                            scope=scope, catalog=catalog)
 

@@ -170,9 +170,9 @@ def indicator_members(request, indicator_id: str):
     except KeyError:
         raise Http404 from None
     if rule.kind in ("dossier", "feedback"):
-        result, page, hidden = _paged(request, indicator_id, query)
+        result, page, hidden = _paged(request, indicator_id, query, rule.kind)
     else:
-        result, page, hidden = _small_page(request, indicator_id, query)
+        result, page, hidden = _small_page(request, indicator_id, query, rule.kind)
     details = _details(result.kind, page)
     params = request.GET.copy()
     params.pop("trang", None)
@@ -187,9 +187,9 @@ def indicator_members(request, indicator_id: str):
     })
 
 
-def _paged(request, indicator_id: str, query):
+def _paged(request, indicator_id: str, query, kind: str):
     """A dossier or feedback population paged through the live index: only the page's rows are read and built."""
-    dossiers = cached_ruleset(query.rules).indicator(indicator_id).kind == "dossier"
+    dossiers = kind == "dossier"
     find = dossier_population if dossiers else feedback_population
     result = find(indicator_id, query.unit_code, query.date_from, query.date_to, query.rules)
     if query.show == ALL:
@@ -207,9 +207,9 @@ def _paged(request, indicator_id: str, query):
     return result, page, hidden
 
 
-def _small_page(request, indicator_id: str, query):
+def _small_page(request, indicator_id: str, query, kind: str):
     """Procedures and communes: few enough to list by the plain reference."""
-    find = procedure_members if cached_ruleset(query.rules).indicator(indicator_id).kind == "procedure" else members
+    find = procedure_members if kind == "procedure" else members
     result = find(indicator_id, query.unit_code, query.date_from, query.date_to, query.rules)
     visible = _visible_pks(request, result)
     shown = [m for m in result.items

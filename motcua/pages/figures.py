@@ -114,8 +114,6 @@ class StatusCounts:
         return np.isin(status, OPEN)
 
 
-
-
 _counts = StatusCounts()
 
 

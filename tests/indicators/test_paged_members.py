@@ -79,16 +79,23 @@ def test_an_indicator_of_other_items_is_refused(tmp_path):
         dossier_population("9.9", None, *randomdb.periods(1)[0][:2])
 
 
+def random_province(tmp_path, seed, kind):
+    """A random province imported; (its random source, a rule set, that set's indicators of `kind`, the
+    province and three units to ask for)."""
+    import_folder(randomdb.folder(tmp_path / "in", seed))
+    rnd = random.Random(seed)
+    rules = rnd.choice(available_rulesets())
+    indicators = [rule.id for rule in load_ruleset(rules).indicators if rule.kind == kind]
+    units = [None, *sorted(Dossier.objects.values_list("unit__code", flat=True).distinct())[:3]]
+    return rnd, rules, indicators, units
+
+
 @pytest.mark.parametrize("seed", range(4))
 def test_procedure_indicators_from_the_live_index_list_the_reference_items(tmp_path, seed):
     """`procedure_members` (dossier flags from the live index) equals `members` (every dossier read)."""
     from motcua.indicators.pagedmembers import procedure_members
 
-    import_folder(randomdb.folder(tmp_path / "in", seed))
-    rnd = random.Random(seed)
-    rules = rnd.choice(available_rulesets())
-    indicators = [rule.id for rule in load_ruleset(rules).indicators if rule.kind == "procedure"]
-    units = [None, *sorted(Dossier.objects.values_list("unit__code", flat=True).distinct())[:3]]
+    rnd, rules, indicators, units = random_province(tmp_path, seed, "procedure")
     counted = 0
     for date_from, date_to, now in randomdb.periods(seed, count=3):
         for indicator_id in indicators:
@@ -103,11 +110,7 @@ def test_procedure_indicators_from_the_live_index_list_the_reference_items(tmp_p
 
 @pytest.mark.parametrize("seed", range(4))
 def test_feedback_indicators_paged_through_the_live_index_list_the_reference_items(tmp_path, seed):
-    import_folder(randomdb.folder(tmp_path / "in", seed))
-    rnd = random.Random(seed)
-    rules = rnd.choice(available_rulesets())
-    indicators = [rule.id for rule in load_ruleset(rules).indicators if rule.kind == "feedback"]
-    units = [None, *sorted(Dossier.objects.values_list("unit__code", flat=True).distinct())[:3]]
+    rnd, rules, indicators, units = random_province(tmp_path, seed, "feedback")
     listed = 0
     for date_from, date_to, now in randomdb.periods(seed, count=4):
         for indicator_id in indicators:
